@@ -1,0 +1,72 @@
+// Configuration is read once at boot from the environment and validated with zod; a missing
+// or malformed variable stops the process with one line that names it.
+import { z } from 'zod';
+
+const hostPort = /^[A-Za-z0-9.\-_]+:\d{1,5}$/;
+
+export const kafkaBrokersSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .transform((value) => value.split(',').map((broker) => broker.trim()))
+  .refine((brokers) => brokers.every((broker) => hostPort.test(broker)), {
+    message: 'expected a comma-separated list of host:port',
+  });
+
+export const portSchema = z.coerce
+  .number({ message: 'expected a port number' })
+  .int('expected a port number')
+  .min(1, 'expected a port between 1 and 65535')
+  .max(65535, 'expected a port between 1 and 65535');
+
+export const postgresUrlSchema = z
+  .string()
+  .trim()
+  .refine((value) => /^postgres(ql)?:\/\/[^/]+\/[^/?]+/.test(value), {
+    message: 'expected postgres://user@host:port/database',
+  });
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'], { message: 'expected true or false' })
+  .transform((value) => value === 'true' || value === '1');
+
+/** The variables every service reads. */
+export function serviceConfigSchema(defaults: { port: number; database: string }) {
+  return z.object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: portSchema.default(defaults.port),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    DATABASE_URL: postgresUrlSchema.default(`postgres://postgres@127.0.0.1:5432/${defaults.database}`),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    KAFKA_BROKERS: kafkaBrokersSchema.default(['127.0.0.1:9092']),
+    KAFKA_CLIENT_ID: z.string().min(1).optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_PRETTY: booleanFlag.default(false),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  });
+}
+
+export type ServiceConfig = z.infer<ReturnType<typeof serviceConfigSchema>>;
+
+export class ConfigurationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** Parses the environment; throws a ConfigurationError naming each bad variable. */
+export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  // an empty variable means "not set", as it does for shells and Kubernetes ConfigMaps
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const result = schema.safeParse(present);
+  if (result.success) return result.data;
+  throw new ConfigurationError(
+    result.error.issues.map((issue) => {
+      const name = issue.path.join('.') || '(environment)';
+      const given = issue.path.length === 1 ? present[String(issue.path[0])] : undefined;
+      const missing = given === undefined && issue.code === 'invalid_type';
+      return missing ? `${name} is required` : `${name}: ${issue.message}${given !== undefined ? ` (got "${given}")` : ''}`;
+    }),
+  );
+}

@@ -1,0 +1,9 @@
+// What every service process shares: validated configuration, JSON logs, database wiring,
+// health, metrics and the boot/shutdown sequence.
+export * from './bootstrap/bootstrap';
+export * from './config/config';
+export * from './database/database';
+export * from './health/health';
+export * from './health/kafka-health';
+export * from './logging/logging';
+export * from './metrics/metrics';

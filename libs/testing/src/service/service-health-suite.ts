@@ -1,0 +1,126 @@
+// The operational contract every service keeps, as one suite each service runs against the
+// real broker and database: ready when both answer, 503 naming Kafka when the broker stops,
+// metrics and OpenAPI served, bad configuration refused in one line, SIGTERM honoured.
+import type { INestApplication } from '@nestjs/common';
+import { createServiceApp, loadConfig, type ServiceConfig, type ServiceDefinition } from '@billing/platform';
+import type { z } from 'zod';
+import { testKafkaBrokers, usesLocalBroker } from '../infrastructure/environment';
+import { startKafkaBroker, stopKafkaBroker } from '../infrastructure/kafka-broker';
+import { createTestDatabase, type TestDatabase } from '../infrastructure/postgres';
+import { waitUntil } from '../infrastructure/wait';
+import { freePort, runServiceProcess, startServiceProcess } from './service-process';
+
+interface HealthReport {
+  status: string;
+  info: Record<string, { status: string; message?: string }>;
+  error: Record<string, { status: string; message?: string }>;
+}
+
+interface OpenApiDocument {
+  info: { title: string };
+  paths: Record<string, unknown>;
+}
+
+export interface ServiceHealthSuiteOptions {
+  /** Absolute path of the service's main.ts. */
+  entryPoint: string;
+}
+
+export function serviceHealthSuite<S extends z.ZodType<ServiceConfig>>(
+  service: ServiceDefinition<S>,
+  { entryPoint }: ServiceHealthSuiteOptions,
+): void {
+  describe(`${service.name} service operations`, () => {
+    let database: TestDatabase;
+    let app: INestApplication;
+    let baseUrl: string;
+    const get = (route: string) => fetch(`${baseUrl}${route}`);
+
+    beforeAll(async () => {
+      database = await createTestDatabase(`${service.name}_health`);
+      const config = loadConfig(service.configSchema, {
+        DATABASE_URL: database.url,
+        KAFKA_BROKERS: testKafkaBrokers().join(','),
+        LOG_LEVEL: 'warn',
+      });
+      app = await createServiceApp(service, config);
+      await app.listen(0, '127.0.0.1');
+      baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    });
+
+    afterAll(async () => {
+      await app?.close();
+      await database?.drop();
+    });
+
+    it('is live and ready when its database and Kafka answer', async () => {
+      expect((await get('/health/live')).status).toBe(200);
+      const ready = await get('/health/ready');
+      const body = (await ready.json()) as HealthReport;
+      expect(ready.status).toBe(200);
+      expect(body.info).toMatchObject({ database: { status: 'up' }, kafka: { status: 'up' } });
+    });
+
+    it('serves Prometheus metrics and its OpenAPI document', async () => {
+      const metrics = await (await get('/metrics')).text();
+      expect(metrics).toContain(`process_cpu_seconds_total{service="${service.name}"}`);
+      const openApi = (await (await get('/docs-json')).json()) as OpenApiDocument;
+      expect(openApi.info.title).toBe(`${service.name} service`);
+      expect(Object.keys(openApi.paths)).toContain('/health/ready');
+    });
+
+    (usesLocalBroker() ? it : it.skip)('answers 503 naming Kafka while the broker is stopped', async () => {
+      await stopKafkaBroker();
+      try {
+        const ready = await get('/health/ready');
+        const body = (await ready.json()) as HealthReport;
+        expect(ready.status).toBe(503);
+        expect(body.error.kafka).toMatchObject({ status: 'down' });
+        expect(body.error.kafka.message).toMatch(/Kafka unreachable/);
+        expect(body.info.database).toMatchObject({ status: 'up' });
+      } finally {
+        await startKafkaBroker();
+      }
+      await waitUntil(async () => (await get('/health/ready')).status === 200, {
+        timeoutMs: 30_000,
+        description: 'readiness after the broker restarted',
+      });
+    });
+
+    describe('refuses bad configuration in one line', () => {
+      const cases: Array<[string, Record<string, string>, RegExp]> = [
+        ['a broker list that is not host:port', { KAFKA_BROKERS: 'nonsense' }, /^KAFKA_BROKERS: .*host:port.*"nonsense"/],
+        ['a port that is not a number', { PORT: 'eighty' }, /^PORT: expected a port number.*"eighty"/],
+        ['an unreachable database', { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere' }, /^DATABASE_URL: cannot reach PostgreSQL at 127\.0\.0\.1:1\/nowhere/],
+      ];
+      it.each(cases)('%s', async (_label, env, expected) => {
+        const result = await runServiceProcess(entryPoint, { PORT: String(await freePort()), ...env }, 30_000);
+        expect(result.code).toBe(1);
+        const lines = result.stderr.trim().split('\n');
+        expect(lines).toHaveLength(1);
+        expect(lines[0].replace(`${service.name}: `, '').replace('invalid configuration: ', '')).toMatch(expected);
+      });
+    });
+
+    it('stops cleanly on SIGTERM', async () => {
+      const port = await freePort();
+      const running = startServiceProcess(entryPoint, {
+        PORT: String(port),
+        DATABASE_URL: database.url,
+        KAFKA_BROKERS: testKafkaBrokers().join(','),
+      });
+      try {
+        await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/health/live`)).ok, {
+          timeoutMs: 30_000,
+          description: `${service.name} to listen on ${port}`,
+        });
+        running.child.kill('SIGTERM');
+        const result = await running.exited;
+        expect(result.code === 0 || result.signal === 'SIGTERM').toBe(true);
+        expect(result.stderr).not.toMatch(/Error/);
+      } finally {
+        running.child.kill('SIGKILL');
+      }
+    });
+  });
+}

@@ -1,0 +1,65 @@
+// Runs a service's real entry point (main.ts) as a child process, the way `npm start` and a
+// container do, to observe what an operator sees: its exit code, its stderr, its signals.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as net from 'node:net';
+import * as path from 'node:path';
+
+const workspaceRoot = path.resolve(__dirname, '../../../..');
+
+export interface ServiceProcessResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  elapsedMs: number;
+}
+
+export interface RunningService {
+  child: ChildProcess;
+  output: () => { stdout: string; stderr: string };
+  exited: Promise<ServiceProcessResult>;
+}
+
+export function startServiceProcess(entryPoint: string, env: Record<string, string>): RunningService {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['-r', path.join(workspaceRoot, 'tools/register.js'), entryPoint], {
+    cwd: workspaceRoot,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk) => (stdout += chunk));
+  child.stderr?.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<ServiceProcessResult>((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr, elapsedMs: performance.now() - started }));
+  });
+  return { child, output: () => ({ stdout, stderr }), exited };
+}
+
+/** Runs the entry point until it exits on its own, killing it after `timeoutMs`. */
+export async function runServiceProcess(
+  entryPoint: string,
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<ServiceProcessResult> {
+  const running = startServiceProcess(entryPoint, env);
+  const timer = setTimeout(() => running.child.kill('SIGKILL'), timeoutMs);
+  try {
+    return await running.exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A TCP port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,4 @@
+import { serviceHealthSuite } from '@billing/testing';
+import { orderService } from '../src/service';
+
+serviceHealthSuite(orderService, { entryPoint: require.resolve('../src/main.ts') });

@@ -1,0 +1,2 @@
+// The renewal service's schema, in the order migrations apply.
+export const renewalMigrations = [];

@@ -1,0 +1,2 @@
+// The subscription service's schema, in the order migrations apply.
+export const subscriptionMigrations = [];
