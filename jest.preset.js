@@ -10,24 +10,32 @@ const moduleNameMapper = Object.fromEntries(
   ]),
 );
 
+// Packages shipped as ES modules only (dinero.js v2): Node ≥ 20.19 loads them through
+// require(esm), jest's CommonJS runtime does not, so jest compiles them like our sources.
+const esmOnlyPackages = ['dinero\\.js'];
+
+const swcTransform = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
 module.exports = {
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: {
-    '^.+\\.ts$': [
-      '@swc/jest',
-      {
-        jsc: {
-          parser: { syntax: 'typescript', decorators: true },
-          transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-          target: 'es2022',
-          keepClassNames: true,
-        },
-        module: { type: 'commonjs' },
-        sourceMaps: 'inline',
-      },
-    ],
+    '^.+\\.ts$': swcTransform,
+    [`/node_modules/(${esmOnlyPackages.join('|')})/.+\\.js$`]: swcTransform,
   },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`],
   moduleNameMapper,
   reporters: ['default', path.join(__dirname, 'tools/jest-totals-reporter.js')],
 };
