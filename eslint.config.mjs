@@ -1,11 +1,35 @@
 // Workspace lint: TypeScript rules plus the module boundaries that keep the architecture honest.
 import nx from '@nx/eslint-plugin';
-import tseslint from 'typescript-eslint';
 
 const infrastructure = [
   'pg', 'pg-*', 'kafkajs', 'typeorm', '@nestjs/*', '@kurrent/*', 'express', 'pino', 'pino-*',
   'nestjs-pino', 'prom-client', 'jose', 'node:fs', 'fs', 'node:net', 'net', 'node:http', 'http',
 ];
+
+/**
+ * Who may import whom. Tests (specs and test/ folders) may also use the shared test
+ * infrastructure (kind:testing); production sources never do.
+ */
+function moduleBoundaries({ tests }) {
+  const testing = tests ? ['kind:testing'] : [];
+  return [
+    'error',
+    {
+      enforceBuildableLibDependency: false,
+      allow: [],
+      depConstraints: [
+        // a service never imports another service: services may only depend on libraries
+        { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'], notDependOnLibsWithTags: tests ? [] : ['kind:testing'] },
+        // libraries never import services
+        { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+        // the kernel and the contracts are pure: no infrastructure, no infrastructure libs
+        { sourceTag: 'kind:pure', onlyDependOnLibsWithTags: ['kind:pure', ...testing], bannedExternalImports: infrastructure },
+        { sourceTag: 'kind:infra', onlyDependOnLibsWithTags: ['kind:pure', 'kind:infra', ...testing] },
+        { sourceTag: 'kind:testing', onlyDependOnLibsWithTags: ['kind:pure', 'kind:infra', 'kind:testing'] },
+      ],
+    },
+  ];
+}
 
 export default [
   ...nx.configs['flat/base'],
@@ -17,28 +41,12 @@ export default [
     files: ['**/*.ts'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            // a service never imports another service: services may only depend on libraries
-            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'] },
-            // libraries never import services
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-            // the kernel and the contracts are pure: no infrastructure, no infrastructure libs
-            {
-              sourceTag: 'kind:pure',
-              onlyDependOnLibsWithTags: ['kind:pure'],
-              bannedExternalImports: infrastructure,
-            },
-            { sourceTag: 'kind:infra', onlyDependOnLibsWithTags: ['kind:pure', 'kind:infra'] },
-            { sourceTag: 'kind:testing', onlyDependOnLibsWithTags: ['kind:pure', 'kind:infra', 'kind:testing'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': moduleBoundaries({ tests: false }),
     },
+  },
+  {
+    files: ['**/*.spec.ts', '**/test/**/*.ts', 'bench/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': moduleBoundaries({ tests: true }) },
   },
   {
     // the kernel computes money: forbid the float helpers that creep into amounts

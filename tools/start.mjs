@@ -17,6 +17,8 @@ const prefix = process.env.DATABASE_PREFIX ?? 'billing_';
 const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const levels = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 const width = Math.max(...services.map((s) => s.name.length));
+// Nest's route-by-route boot chatter; START_VERBOSE=1 shows it
+const bootChatter = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
 
 const say = (text) => process.stdout.write(`\x1b[1m[start]\x1b[0m ${text}\n`);
 
@@ -34,6 +36,7 @@ function render(service, line) {
   const tag = `\x1b[${service.color}m[${service.name.padEnd(width)}]\x1b[0m`;
   try {
     const { time, level, msg, service: _s, pid: _p, hostname: _h, context, req, res, responseTime, err, ...rest } = JSON.parse(line);
+    if (bootChatter.has(context) && level <= 30 && !process.env.START_VERBOSE) return null;
     const clock = (time ?? new Date().toISOString()).slice(11, 19);
     const http = req ? ` ${req.method} ${req.url} → ${res?.statusCode} (${responseTime} ms)` : '';
     const extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
@@ -63,7 +66,10 @@ const children = services.map((service) => {
     stream.on('data', (chunk) => {
       const lines = (pending + chunk).split('\n');
       pending = lines.pop();
-      for (const line of lines) if (line.trim()) process.stdout.write(`${render(service, line)}\n`);
+      for (const line of lines) {
+        const rendered = line.trim() ? render(service, line) : null;
+        if (rendered !== null) process.stdout.write(`${rendered}\n`);
+      }
     });
   }
   child.on('exit', (code, signal) => {

@@ -7,3 +7,4 @@ export * from './health/health';
 export * from './health/kafka-health';
 export * from './logging/logging';
 export * from './metrics/metrics';
+export * from './clock/clock';

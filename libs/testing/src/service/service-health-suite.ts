@@ -4,8 +4,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { createServiceApp, loadConfig, type ServiceConfig, type ServiceDefinition } from '@billing/platform';
 import type { z } from 'zod';
-import { testKafkaBrokers, usesLocalBroker } from '../infrastructure/environment';
-import { startKafkaBroker, stopKafkaBroker } from '../infrastructure/kafka-broker';
+import { testKafkaBrokers } from '../infrastructure/environment';
+import { brokerManagedHere, startKafkaBroker, stopKafkaBroker } from '../infrastructure/kafka-broker';
 import { createTestDatabase, type TestDatabase } from '../infrastructure/postgres';
 import { waitUntil } from '../infrastructure/wait';
 import { freePort, runServiceProcess, startServiceProcess } from './service-process';
@@ -69,7 +69,7 @@ export function serviceHealthSuite<S extends z.ZodType<ServiceConfig>>(
       expect(Object.keys(openApi.paths)).toContain('/health/ready');
     });
 
-    (usesLocalBroker() ? it : it.skip)('answers 503 naming Kafka while the broker is stopped', async () => {
+    (brokerManagedHere() ? it : it.skip)('answers 503 naming Kafka while the broker is stopped', async () => {
       await stopKafkaBroker();
       try {
         const ready = await get('/health/ready');

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import type { EventEnvelope } from '@billing/contracts';
+import { z } from 'zod';
+import { eventMessage } from './event-message';
+import { defineEvent, EventRegistry } from './event-registry';
+import { MessageDecoder } from './message-decoding';
+
+const invoiceEvents = EventRegistry.of(
+  defineEvent('InvoiceIssued', 1, z.object({ invoiceId: z.string(), amount: z.int() })),
+  defineEvent('InvoiceIssued', 2, z.object({ invoiceId: z.string(), amount: z.int(), currency: z.string() })),
+  defineEvent('InvoicePaid', 1, z.object({ invoiceId: z.string() })),
+  defineEvent('InvoiceCancelled', 1, z.object({ invoiceId: z.string() })),
+);
+
+const position = { topic: 'billing.invoices.v1', partition: 3, offset: '42' };
+
+function envelope(type: string, schemaVersion: number, data: unknown): EventEnvelope {
+  return {
+    eventId: randomUUID(),
+    type,
+    schemaVersion,
+    data,
+    metadata: { correlationId: 'c-1', occurredAt: '2025-01-01T00:00:00Z', partitionKey: 'customer-7' },
+  };
+}
+
+const bytes = (event: unknown) => Buffer.from(JSON.stringify(event));
+
+describe('decoding a consumed message', () => {
+  const decoder = new MessageDecoder({ events: invoiceEvents, handles: ['InvoiceIssued', 'InvoicePaid'] });
+
+  it('gives a handled event its validated data and its position', () => {
+    const sent = envelope('InvoiceIssued', 1, { invoiceId: 'inv-1', amount: 1200, extra: 'dropped' });
+    const decoded = decoder.decode(bytes(sent), position);
+    expect(decoded).toEqual({
+      kind: 'event',
+      position,
+      event: { ...sent, data: { invoiceId: 'inv-1', amount: 1200 }, position },
+    });
+  });
+
+  it('reads the value of a message encoded by eventMessage', () => {
+    const sent = envelope('InvoicePaid', 1, { invoiceId: 'inv-1' });
+    const message = eventMessage(sent);
+    expect(message.key).toBe('customer-7');
+    expect(message.headers).toMatchObject({ 'event-type': 'InvoicePaid', 'schema-version': '1', 'event-id': sent.eventId });
+    expect(decoder.decode(Buffer.from(message.value as string), position)).toMatchObject({ kind: 'event', event: { eventId: sent.eventId } });
+  });
+
+  it('validates each schema version with its own schema', () => {
+    expect(decoder.decode(bytes(envelope('InvoiceIssued', 2, { invoiceId: 'i', amount: 1, currency: 'EUR' })), position).kind).toBe('event');
+    expect(decoder.decode(bytes(envelope('InvoiceIssued', 2, { invoiceId: 'i', amount: 1 })), position)).toMatchObject({
+      kind: 'poison',
+      reason: 'schema-violation',
+    });
+  });
+
+  it('skips a type of the contract the handler does not handle, without validating it', () => {
+    expect(decoder.decode(bytes(envelope('InvoiceCancelled', 1, { nonsense: true })), position)).toEqual({
+      kind: 'skipped',
+      position,
+      type: 'InvoiceCancelled',
+    });
+  });
+
+  it.each([
+    ['malformed-json', Buffer.from('{"eventId": '), 'JSON'],
+    ['malformed-json', null, 'no value'],
+    ['invalid-envelope', bytes({ type: 'InvoicePaid', data: {} }), 'eventId'],
+    ['invalid-envelope', bytes({ ...envelope('InvoicePaid', 1, {}), eventId: 'not-a-uuid' }), 'eventId'],
+    ['unknown-event-type', bytes(envelope('InvoiceShredded', 1, {})), 'InvoiceShredded'],
+    ['unknown-schema-version', bytes(envelope('InvoicePaid', 9, { invoiceId: 'x' })), 'v9'],
+    ['schema-violation', bytes(envelope('InvoiceIssued', 1, { invoiceId: 'inv-1', amount: '12.00' })), 'amount'],
+  ])('marks %s as poison and says why', (reason, value, detail) => {
+    const decoded = decoder.decode(value, position);
+    expect(decoded).toMatchObject({ kind: 'poison', reason, position });
+    expect(decoded.kind === 'poison' && decoded.error).toContain(detail);
+  });
+
+  it('handles every type of the registry when no subset is named', () => {
+    const all = new MessageDecoder({ events: invoiceEvents });
+    expect(all.decode(bytes(envelope('InvoiceCancelled', 1, { invoiceId: 'x' })), position).kind).toBe('event');
+  });
+
+  it('refuses to handle a type the registry does not define', () => {
+    expect(() => new MessageDecoder({ events: invoiceEvents, handles: ['InvoiceRefunded' as 'InvoicePaid'] })).toThrow(/InvoiceRefunded/);
+  });
+
+  it('refuses a registry defining one version twice', () => {
+    const schema = z.object({});
+    expect(() => EventRegistry.of(defineEvent('InvoicePaid', 1, schema), defineEvent('InvoicePaid', 1, schema))).toThrow(/twice/);
+  });
+});

@@ -1,0 +1,26 @@
+// The event ids a consumer has acted on. Kafka delivers at least once and the outbox relay may
+// publish an event twice (at two offsets), so a consumer's effect is tied to the event id.
+import type { EntityManager } from 'typeorm';
+
+/**
+ * Records the ids and returns those that were not recorded yet. Inside a transaction the
+ * insert holds the new rows' keys until commit: a concurrent consumer recording the same id
+ * waits, then finds it taken.
+ */
+export async function recordProcessedEvents(manager: EntityManager, consumer: string, eventIds: readonly string[]): Promise<Set<string>> {
+  if (eventIds.length === 0) return new Set();
+  const rows: { event_id: string }[] = await manager.query(
+    `INSERT INTO processed_events (consumer, event_id) SELECT $1, unnest($2::uuid[])
+     ON CONFLICT (consumer, event_id) DO NOTHING RETURNING event_id`,
+    [consumer, eventIds],
+  );
+  return new Set(rows.map((row) => row.event_id));
+}
+
+export async function wasProcessed(manager: EntityManager, consumer: string, eventId: string): Promise<boolean> {
+  const rows: unknown[] = await manager.query(`SELECT 1 FROM processed_events WHERE consumer = $1 AND event_id = $2`, [
+    consumer,
+    eventId,
+  ]);
+  return rows.length > 0;
+}

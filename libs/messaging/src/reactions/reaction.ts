@@ -1,0 +1,30 @@
+// A reaction: turns another service's event into a command of this one. Its effect happens
+// once per event id, however often the event is delivered.
+import type { EventEnvelope } from '@billing/contracts';
+import type { EntityManager } from 'typeorm';
+import type { ConsumedEvent } from '../events/event-message';
+import type { EventSelection } from '../events/message-decoding';
+
+/**
+ * - `same-transaction`: the event id is recorded in the transaction `react` writes with, so the
+ *   effect is exactly once — for writes made with the given manager (this service's database).
+ * - `check-then-record`: for effects outside that database. The id is checked before and
+ *   recorded after `react`; a crash in between repeats `react`, so the command must be
+ *   idempotent itself (e.g. a command id derived from the event id).
+ */
+export type ReactionIdempotency = 'same-transaction' | 'check-then-record';
+
+export interface Reaction<E extends EventEnvelope = EventEnvelope> extends EventSelection<E> {
+  /** Stable name: the key of its processed events and consumer group. */
+  readonly name: string;
+  readonly topics: readonly string[];
+  /** Default `same-transaction`. */
+  readonly idempotency?: ReactionIdempotency;
+  /**
+   * Where a new consumer group starts: false (default) reacts only to events published from
+   * now on — a reaction deployed today must not re-issue last year's commands.
+   */
+  readonly fromBeginning?: boolean;
+  /** Handles one event; `manager` is the transaction's (same-transaction) or the data source's. */
+  react(event: ConsumedEvent<E>, manager: EntityManager): Promise<void>;
+}

@@ -1,0 +1,106 @@
+// Poison does not stop a partition: malformed JSON, an unknown event type and a payload that
+// fails its schema go to the dead-letter topic at once, a message whose handler keeps throwing
+// goes there after its retries, each with its origin — and the messages after them are projected.
+import { deadLetterHeaders, deadLetterTopic, eventHeaders } from '@billing/contracts';
+import { testKafka, uniqueTopicName, waitForConsumerCatchUp, waitUntil } from '@billing/testing';
+import type { Consumer, KafkaMessage } from 'kafkajs';
+import { Registry } from 'prom-client';
+import { eventMessage, headerText, readCheckpoints, type MessagingRuntime } from '../src';
+import { incremented, produceMessages, unknownTypeEvent } from './fixtures/counter-events';
+import { counterProjection, counterTotals } from './fixtures/counter-projection';
+import { createReadStore, kafkaClients, metricValue, testRuntime, type KafkaClients, type ReadStore } from './fixtures/test-infrastructure';
+
+describe('dead letters', () => {
+  const topic = uniqueTopicName('poison');
+  const groupId = `${topic}.counter-totals`;
+  const customer = 'customer-with-poison';
+  let store: ReadStore;
+  let kafka: KafkaClients;
+  let runtime: MessagingRuntime;
+  let dltReader: Consumer;
+  const registry = new Registry();
+  const deadLetters: KafkaMessage[] = [];
+
+  beforeAll(async () => {
+    [store, kafka] = await Promise.all([createReadStore('dead_letters'), kafkaClients(() => [topic, deadLetterTopic(topic)])]);
+    runtime = testRuntime(store.dataSource, {}, registry);
+    runtime.registerProjection(counterProjection({ topics: [topic], failingCounter: `${customer}/explode` }), { groupId });
+    await runtime.start();
+    dltReader = testKafka('dlt-reader').consumer({ groupId: `${topic}.dlt-reader`, maxWaitTimeInMs: 100 });
+    await dltReader.connect();
+    await dltReader.subscribe({ topic: deadLetterTopic(topic), fromBeginning: true });
+    await dltReader.run({ eachMessage: async ({ message }) => void deadLetters.push(message) });
+  });
+
+  afterAll(async () => {
+    await dltReader?.disconnect();
+    await runtime?.stop();
+    await kafka?.close();
+    await store?.close();
+  });
+
+  it('dead-letters each poison message with its origin and keeps the partition flowing', async () => {
+    const good = [1, 2, 3, 4, 5, 6].map((by) => eventMessage(incremented(customer, `${customer}/counter`, by)));
+    const schemaViolation = eventMessage({ ...incremented(customer, `${customer}/counter`, 1), data: { counterId: 'x', by: 'two' } });
+    const poison = {
+      'malformed-json': { key: customer, value: '{"eventId": "cut off', headers: { [eventHeaders.eventType]: 'CounterIncremented' } },
+      'unknown-event-type': eventMessage(unknownTypeEvent(customer)),
+      'schema-violation': schemaViolation,
+      'handler-failed': eventMessage(incremented(customer, `${customer}/explode`, 1)),
+    };
+    // one send, so the poison sits inside batches between good messages of the same partition
+    const messages = [good[0], poison['malformed-json'], good[1], poison['unknown-event-type'], good[2], poison['schema-violation'], good[3], poison['handler-failed'], good[4], good[5]];
+    const [sent] = await kafka.producer.send({ topic, acks: -1, messages });
+    const firstOffset = BigInt(sent.baseOffset ?? -1);
+    const offsetOf = (message: object) => String(firstOffset + BigInt(messages.indexOf(message as (typeof messages)[number])));
+
+    await waitUntil(() => deadLetters.length >= 4, { timeoutMs: 30_000, description: 'four dead letters' });
+    await waitForConsumerCatchUp(kafka.admin, groupId, topic);
+
+    // every good message was projected, the poison ones were not
+    expect(await counterTotals(store.dataSource.manager)).toEqual({ [`${customer}/counter`]: 1 + 2 + 3 + 4 + 5 + 6 });
+
+    for (const [reason, original] of Object.entries(poison)) {
+      const letter = deadLetters.find((candidate) => headerText(candidate.headers, deadLetterHeaders.originOffset) === offsetOf(original));
+      if (!letter) throw new Error(`no dead letter for ${reason}`);
+      expect(letter.key?.toString()).toBe(customer);
+      expect(letter.value?.toString()).toBe(String(original.value));
+      const header = (name: string) => headerText(letter.headers, name);
+      expect(header(eventHeaders.eventType)).toBe(String((original.headers as Record<string, string>)[eventHeaders.eventType]));
+      expect(header(deadLetterHeaders.originTopic)).toBe(topic);
+      expect(header(deadLetterHeaders.originPartition)).toBe(String(sent.partition));
+      expect(header(deadLetterHeaders.consumerGroup)).toBe(groupId);
+      expect(new Date(header(deadLetterHeaders.failedAt) ?? 0).getTime()).toBeGreaterThan(Date.now() - 60_000);
+      expect(header(deadLetterHeaders.error)).toContain(reason === 'handler-failed' ? `cannot count ${customer}/explode` : reason);
+      // bytes cannot become valid on a retry; a handler failure is retried (3 attempts configured)
+      expect(header(deadLetterHeaders.attempts)).toBe(reason === 'handler-failed' ? '3' : '1');
+    }
+    expect(deadLetters).toHaveLength(4);
+
+    for (const reason of Object.keys(poison)) {
+      expect(await metricValue(registry, 'messaging_dead_letters_total', { topic, reason })).toBe(1);
+    }
+    const [checkpoint] = (await readCheckpoints(store.dataSource.manager, 'counter-totals')).filter((c) => c.partition === sent.partition);
+    expect(checkpoint.nextOffset).toBe(String(firstOffset + BigInt(messages.length)));
+  });
+
+  it('does not dead-letter again a message read a second time', async () => {
+    // a group without committed offsets reads the partition from the start again: the stored
+    // position says these messages, poison included, were passed already
+    await runtime.stopConsuming();
+    const rereading = `${groupId}.rereading`;
+    const again = testRuntime(store.dataSource, {}, registry);
+    again.registerProjection(counterProjection({ topics: [topic], failingCounter: `${customer}/explode` }), { groupId: rereading });
+    await again.start();
+    try {
+      await produceMessages(kafka.producer, topic, [eventMessage(incremented(customer, `${customer}/counter`, 100))]);
+      await waitUntil(async () => (await counterTotals(store.dataSource.manager))[`${customer}/counter`] === 121, {
+        description: 'the new increment',
+      });
+      await waitForConsumerCatchUp(kafka.admin, rereading, topic);
+      expect(deadLetters).toHaveLength(4);
+    } finally {
+      await again.stop();
+    }
+  });
+});

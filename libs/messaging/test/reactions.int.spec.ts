@@ -1,0 +1,99 @@
+// A reaction acts once per event id, however often the event arrives: in the transaction of its
+// own writes, or checked before and recorded after an effect outside the database. A failure
+// is retried; one that keeps failing is dead-lettered and leaves no effect behind.
+import { deadLetterTopic } from '@billing/contracts';
+import { uniqueTopicName, waitForConsumerCatchUp } from '@billing/testing';
+import { Registry } from 'prom-client';
+import { type EnvelopeOf, type MessagingRuntime, type Reaction } from '../src';
+import { counterEvents, incremented, produceEvents, type CounterEvent, type counterIncremented } from './fixtures/counter-events';
+import { createReadStore, kafkaClients, metricValue, testRuntime, type KafkaClients, type ReadStore } from './fixtures/test-infrastructure';
+
+describe('reactions', () => {
+  const topic = uniqueTopicName('reactions');
+  let store: ReadStore;
+  let kafka: KafkaClients;
+  let runtime: MessagingRuntime;
+  const registry = new Registry();
+  const sentEmails: string[] = [];
+  const attemptsByEvent = new Map<string, number>();
+
+  /** Issues a "command" (a row) per increment; fails twice for `flaky` counters, always for `broken` ones. */
+  const issueCommand: Reaction<CounterEvent> = {
+    name: 'issue-command',
+    topics: [topic],
+    events: counterEvents,
+    handles: ['CounterIncremented'],
+    fromBeginning: true,
+    async react(event, manager) {
+      if (event.type !== 'CounterIncremented') return;
+      const attempts = (attemptsByEvent.get(event.eventId) ?? 0) + 1;
+      attemptsByEvent.set(event.eventId, attempts);
+      await manager.query(`INSERT INTO issued_commands (event_id, counter_id) VALUES ($1, $2)`, [event.eventId, event.data.counterId]);
+      if (event.data.counterId.endsWith('/broken')) throw new Error('the command was rejected');
+      if (event.data.counterId.endsWith('/flaky') && attempts <= 2) throw new Error('the command timed out');
+    },
+  };
+
+  /** An effect outside the database: the event id is checked before and recorded after. */
+  const sendEmail: Reaction<CounterEvent> = {
+    name: 'send-email',
+    topics: [topic],
+    events: counterEvents,
+    idempotency: 'check-then-record',
+    fromBeginning: true,
+    async react(event) {
+      sentEmails.push(event.eventId);
+    },
+  };
+
+  beforeAll(async () => {
+    [store, kafka] = await Promise.all([createReadStore('reactions'), kafkaClients(() => [topic, deadLetterTopic(topic)])]);
+    await store.dataSource.query(`CREATE TABLE issued_commands (id serial PRIMARY KEY, event_id uuid NOT NULL, counter_id text NOT NULL)`);
+    runtime = testRuntime(store.dataSource, { groupId: topic }, registry);
+    runtime.registerReaction(issueCommand);
+    runtime.registerReaction(sendEmail);
+    await runtime.start();
+  });
+
+  afterAll(async () => {
+    await runtime?.stop();
+    await kafka?.close();
+    await store?.close();
+  });
+
+  it('acts once per event delivered twice, retries a failure and dead-letters what keeps failing', async () => {
+    const events: EnvelopeOf<typeof counterIncremented>[] = Array.from({ length: 60 }, (_, i) => incremented(`r-${i % 6}`, `r-${i % 6}/counter`, 1));
+    const flaky = incremented('r-1', 'r-1/flaky', 1);
+    const broken = incremented('r-2', 'r-2/broken', 1);
+    const all = [...events, flaky, broken];
+    await produceEvents(kafka.producer, topic, [...all, ...all.slice().reverse()]);
+
+    await waitForConsumerCatchUp(kafka.admin, `${topic}.issue-command`, topic, 30_000);
+    await waitForConsumerCatchUp(kafka.admin, `${topic}.send-email`, topic, 30_000);
+
+    const commands: { event_id: string; count: string }[] = await store.dataSource.query(
+      `SELECT event_id, count(*) AS count FROM issued_commands GROUP BY event_id`,
+    );
+    const issued = new Map(commands.map((row) => [row.event_id, Number(row.count)]));
+    // each command once, the flaky one after its retries; the broken one's writes rolled back
+    expect([...issued.keys()].sort()).toEqual([...events, flaky].map((event) => event.eventId).sort());
+    expect([...issued.values()].every((count) => count === 1)).toBe(true);
+    expect(attemptsByEvent.get(flaky.eventId)).toBe(3);
+    // the broken event arrived twice, and was never handled: each delivery gets its 3 attempts
+    expect(attemptsByEvent.get(broken.eventId)).toBe(6);
+
+    expect(sentEmails.slice().sort()).toEqual(all.map((event) => event.eventId).sort());
+
+    const processed: { consumer: string; count: string }[] = await store.dataSource.query(
+      `SELECT consumer, count(*) AS count FROM processed_events GROUP BY consumer ORDER BY consumer`,
+    );
+    expect(processed).toEqual([
+      { consumer: 'issue-command', count: String(events.length + 1) },
+      { consumer: 'send-email', count: String(all.length) },
+    ]);
+
+    expect(await metricValue(registry, 'messaging_dead_letters_total', { topic, reason: 'handler-failed' })).toBe(2);
+    const dlt = await kafka.admin.fetchTopicOffsets(deadLetterTopic(topic));
+    expect(dlt.reduce((sum, partition) => sum + Number(partition.high), 0)).toBe(2);
+  });
+});
