@@ -19,7 +19,7 @@ function moduleBoundaries({ tests }) {
       allow: [],
       depConstraints: [
         // a service never imports another service: services may only depend on libraries
-        { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'], notDependOnLibsWithTags: tests ? [] : ['kind:testing'] },
+        { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'] },
         // libraries never import services
         { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
         // the kernel and the contracts are pure: no infrastructure, no infrastructure libs
@@ -45,22 +45,17 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', '**/test/**/*.ts', 'bench/**/*.ts'],
-    rules: { '@nx/enforce-module-boundaries': moduleBoundaries({ tests: true }) },
-  },
-  {
-    // the kernel computes money: forbid the float helpers that creep into amounts
-    files: ['libs/billing-kernel/src/**/*.ts'],
+    // production sources never use the test harnesses (a direct ban: the boundary rule checks
+    // dependencies transitively, and libraries' own tests make them depend on libs/testing)
+    // (patterns are relative to the project: Nx lints each project from its own folder)
+    files: ['src/**/*.ts'],
     ignores: ['**/*.spec.ts'],
     rules: {
-      'no-restricted-globals': ['error', 'parseFloat'],
-      'no-restricted-properties': [
-        'error',
-        { object: 'Number', property: 'parseFloat', message: 'Amounts are integer minor units.' },
-        { property: 'toFixed', message: 'Amounts are integer minor units; format at the edge.' },
-        { object: 'Date', property: 'now', message: 'Time comes in as an input (Clock port).' },
-        { object: 'Math', property: 'random', message: 'Ids and randomness come in as inputs.' },
-      ],
+      'no-restricted-imports': ['error', { paths: ['@billing/testing', '@billing/service-testing'].map((name) => ({ name, message: 'test infrastructure is for tests only' })) }],
     },
+  },
+  {
+    files: ['**/*.spec.ts', '**/test/**/*.ts', 'bench/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': moduleBoundaries({ tests: true }) },
   },
 ];

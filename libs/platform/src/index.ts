@@ -8,3 +8,8 @@ export * from './health/kafka-health';
 export * from './logging/logging';
 export * from './metrics/metrics';
 export * from './clock/clock';
+export * from './http/domain-error.filter';
+export * from './http/zod-validation.pipe';
+export * from './clock/clock.module';
+export * from './event-sourcing/event-sourcing.module';
+export * from './clock/test-clock.module';

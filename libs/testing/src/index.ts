@@ -4,5 +4,4 @@ export * from './infrastructure/kafka';
 export * from './infrastructure/kafka-broker';
 export * from './infrastructure/postgres';
 export * from './infrastructure/wait';
-export * from './service/service-health-suite';
-export * from './service/service-process';
+export * from './decider/decider-specification';

@@ -1,4 +1,4 @@
-import { serviceHealthSuite } from '@billing/testing';
+import { serviceHealthSuite } from '@billing/service-testing';
 import { invoicingService } from '../src/service';
 
 serviceHealthSuite(invoicingService, { entryPoint: require.resolve('../src/main.ts') });

@@ -1,4 +1,4 @@
-import { serviceHealthSuite } from '@billing/testing';
+import { serviceHealthSuite } from '@billing/service-testing';
 import { orderService } from '../src/service';
 
 serviceHealthSuite(orderService, { entryPoint: require.resolve('../src/main.ts') });

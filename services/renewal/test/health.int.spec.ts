@@ -1,4 +1,4 @@
-import { serviceHealthSuite } from '@billing/testing';
+import { serviceHealthSuite } from '@billing/service-testing';
 import { renewalService } from '../src/service';
 
 serviceHealthSuite(renewalService, { entryPoint: require.resolve('../src/main.ts') });

@@ -1,4 +1,4 @@
-import { serviceHealthSuite } from '@billing/testing';
+import { serviceHealthSuite } from '@billing/service-testing';
 import { subscriptionService } from '../src/service';
 
 serviceHealthSuite(subscriptionService, { entryPoint: require.resolve('../src/main.ts') });

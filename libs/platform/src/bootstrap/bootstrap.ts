@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { ConfigurationError, loadConfig, type ServiceConfig } from '../config/config';
 import { assertDatabaseReachable, runMigrations } from '../database/database';
+import { DomainErrorFilter } from '../http/domain-error.filter';
 
 export interface ServiceDefinition<S extends z.ZodType<ServiceConfig>> {
   name: string;
@@ -25,6 +26,7 @@ export async function createServiceApp<S extends z.ZodType<ServiceConfig>>(
   await assertDatabaseReachable(config.DATABASE_URL);
   const app = await NestFactory.create(service.module(config), { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
+  app.useGlobalFilters(new DomainErrorFilter());
   app.enableShutdownHooks();
   await runMigrations(app.get(DataSource));
 

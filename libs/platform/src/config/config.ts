@@ -40,6 +40,8 @@ export function serviceConfigSchema(defaults: { port: number; database: string }
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     KAFKA_BROKERS: kafkaBrokersSchema.default(['127.0.0.1:9092']),
     KAFKA_CLIENT_ID: z.string().min(1).optional(),
+    /** Prefixes every topic name (`<prefix>.billing.orders.v1`): isolates test runs and tenants. */
+    KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'expected letters, digits, dots, dashes or underscores').default(''),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_PRETTY: booleanFlag.default(false),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
@@ -69,4 +71,9 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEn
       return missing ? `${name} is required` : `${name}: ${issue.message}${given !== undefined ? ` (got "${given}")` : ''}`;
     }),
   );
+}
+
+/** A topic's name under the configured prefix. */
+export function topicName(config: Pick<ServiceConfig, 'KAFKA_TOPIC_PREFIX'>, topic: string): string {
+  return config.KAFKA_TOPIC_PREFIX ? `${config.KAFKA_TOPIC_PREFIX}.${topic}` : topic;
 }

@@ -29,7 +29,9 @@ export interface TestDatabase {
 /** Creates an empty database named after the suite; `drop()` removes it even with open sessions. */
 export async function createTestDatabase(label: string): Promise<TestDatabase> {
   const safe = label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30);
-  const name = `test_${safe}_${randomUUID().slice(0, 8)}`;
+  // the creation time is in the name, so a later run can tell an abandoned database from a
+  // fresh one that has no session yet
+  const name = `test_${safe}_${Math.floor(Date.now() / 1000).toString(36)}_${randomUUID().slice(0, 8)}`;
   await admin((client) => client.query(`CREATE DATABASE "${name}"`));
   return {
     name,
@@ -49,14 +51,15 @@ export async function assertPostgresReachable(): Promise<void> {
 
 /** Drops the databases of earlier runs that died before their own cleanup. */
 export async function dropStaleTestDatabases(olderThanMinutes = 120): Promise<void> {
+  const cutoff = Math.floor(Date.now() / 1000) - olderThanMinutes * 60;
   await admin(async (client) => {
-    const { rows } = await client.query<{ datname: string }>(
-      `SELECT d.datname FROM pg_database d
-        WHERE d.datname LIKE 'test\\_%'
-          AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname
-                          AND a.backend_start > now() - make_interval(mins => $1))`,
-      [olderThanMinutes],
-    );
-    for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'test\\_%'");
+    for (const { datname } of rows) {
+      const createdAt = parseInt(/_([0-9a-z]{6})_[0-9a-f]{8}$/.exec(datname)?.[1] ?? '', 36);
+      // names without a plausible creation time are not ours to judge
+      if (createdAt > 1_700_000_000 && createdAt < cutoff) {
+        await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+      }
+    }
   });
 }

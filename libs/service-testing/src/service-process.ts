@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 
-const workspaceRoot = path.resolve(__dirname, '../../../..');
+const workspaceRoot = path.resolve(__dirname, '../../..');
 
 export interface ServiceProcessResult {
   code: number | null;

@@ -4,10 +4,15 @@
 import type { INestApplication } from '@nestjs/common';
 import { createServiceApp, loadConfig, type ServiceConfig, type ServiceDefinition } from '@billing/platform';
 import type { z } from 'zod';
-import { testKafkaBrokers } from '../infrastructure/environment';
-import { brokerManagedHere, startKafkaBroker, stopKafkaBroker } from '../infrastructure/kafka-broker';
-import { createTestDatabase, type TestDatabase } from '../infrastructure/postgres';
-import { waitUntil } from '../infrastructure/wait';
+import {
+  brokerManagedHere,
+  createTestDatabase,
+  startKafkaBroker,
+  stopKafkaBroker,
+  testKafkaBrokers,
+  waitUntil,
+  type TestDatabase,
+} from '@billing/testing';
 import { freePort, runServiceProcess, startServiceProcess } from './service-process';
 
 interface HealthReport {

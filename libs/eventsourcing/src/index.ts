@@ -1,0 +1,14 @@
+// Event store port, PostgreSQL and KurrentDB adapters, command handling, outbox relay.
+export * from './event-store/event-store';
+export * from './event-store/upcasting';
+export * from './event-store/wrong-expected-version-error';
+export * from './postgres/postgres-event-store';
+export * from './postgres/event-store-migrations';
+export { EVENT_APPENDED_CHANNEL } from './postgres/event-store-sql';
+export type { PostgresConnection } from './postgres/postgres-connection';
+export * from './kurrentdb/kurrentdb-event-store';
+export * from './in-memory/in-memory-event-store';
+export * from './decider/decider';
+export * from './decider/command-handler';
+export * from './outbox/outbox-messages';
+export * from './outbox/outbox-relay';

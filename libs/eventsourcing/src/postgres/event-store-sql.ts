@@ -1,0 +1,90 @@
+// The PostgreSQL event store's statements, kept whole and readable in one place.
+
+/** NOTIFY is scoped to the database, and each service has its own: one channel per store. */
+export const EVENT_APPENDED_CHANNEL = 'event_store_appended';
+
+export const createEventStoreSql = [
+  `CREATE SCHEMA IF NOT EXISTS event_store`,
+  `CREATE TABLE event_store.events (
+     global_position bigserial   PRIMARY KEY,
+     transaction_id  xid8        NOT NULL DEFAULT pg_current_xact_id(),
+     stream_id       text        NOT NULL,
+     stream_version  integer     NOT NULL,
+     event_id        uuid        NOT NULL,
+     event_type      text        NOT NULL,
+     schema_version  integer     NOT NULL,
+     data            jsonb       NOT NULL,
+     metadata        jsonb       NOT NULL,
+     created_at      timestamptz NOT NULL DEFAULT now(),
+     CONSTRAINT events_stream_version_unique UNIQUE (stream_id, stream_version),
+     CONSTRAINT events_event_id_unique UNIQUE (event_id)
+   )`,
+  // the global log's reading order (see readAllSql)
+  `CREATE INDEX events_global_order ON event_store.events (transaction_id, global_position)`,
+];
+
+export const dropEventStoreSql = [`DROP TABLE event_store.events`];
+
+export const STREAM_VERSION_CONSTRAINT = 'events_stream_version_unique';
+export const EVENT_ID_CONSTRAINT = 'events_event_id_unique';
+
+const storedEventColumns = `
+  stream_id, stream_version, event_id, event_type, schema_version, data, metadata,
+  transaction_id::text AS transaction_id, global_position, created_at`;
+
+/** $1 stream id: serialises `any` appends to one stream until the transaction ends. */
+export const lockStreamSql = `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`;
+
+/** $1 stream id, $2 event ids: the stream's version and which of the ids are stored already. */
+export const appendPrecheckSql = `
+  SELECT (SELECT coalesce(max(stream_version), 0) FROM event_store.events WHERE stream_id = $1) AS current_version,
+         coalesce(
+           (SELECT json_agg(json_build_object(
+                     'eventId', event_id, 'streamId', stream_id, 'streamVersion', stream_version,
+                     'transactionId', transaction_id::text, 'globalPosition', global_position::text))
+              FROM event_store.events
+             WHERE event_id = ANY ($2::uuid[])),
+           '[]') AS stored`;
+
+/** $1 stream id, $2 JSON array of the rows: one multi-row INSERT for the whole chunk. */
+export const insertEventsSql = `
+  INSERT INTO event_store.events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
+  SELECT $1, e.stream_version, e.event_id, e.event_type, e.schema_version, e.data, e.metadata
+    FROM jsonb_to_recordset($2::jsonb)
+         AS e(stream_version integer, event_id uuid, event_type text, schema_version integer, data jsonb, metadata jsonb)
+  RETURNING transaction_id::text AS transaction_id, global_position::text AS global_position`;
+
+export const notifyAppendedSql = `SELECT pg_notify('${EVENT_APPENDED_CHANNEL}', $1)`;
+
+/** $1 stream id, $2 first version. */
+export const readStreamSql = `
+  SELECT ${storedEventColumns}
+    FROM event_store.events
+   WHERE stream_id = $1 AND stream_version >= $2
+   ORDER BY stream_version`;
+
+export const streamVersionSql = `
+  SELECT coalesce(max(stream_version), 0) AS current_version FROM event_store.events WHERE stream_id = $1`;
+
+/**
+ * $1 transaction id, $2 global position (the checkpoint), $3 limit.
+ *
+ * Gap safety: a sequence hands out global positions when rows are inserted, not when their
+ * transaction commits, so a reader ordering by position alone can pass over an event whose
+ * transaction commits late and never come back for it. Ordering by (transaction id, position)
+ * and stopping below the oldest transaction still running (the snapshot's xmin) means every row
+ * still to come sorts after the checkpoint.
+ */
+export const readAllSql = `
+  SELECT ${storedEventColumns}
+    FROM event_store.events
+   WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+     AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+   ORDER BY transaction_id, global_position
+   LIMIT $3`;
+
+/** $1 transaction id, $2 global position: what is stored after a checkpoint. */
+export const backlogSql = `
+  SELECT count(*)::int AS events, min(created_at) AS oldest_stored_at
+    FROM event_store.events
+   WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)`;

@@ -1,0 +1,243 @@
+// The default event store: one table in the service's own PostgreSQL database.
+import type { EventMetadata } from '@billing/contracts';
+import type { Pool, PoolClient } from 'pg';
+import { assertAppendable, assertExpectedVersion } from '../event-store/append-rules';
+import type {
+  AppendOptions,
+  AppendResult,
+  Backlog,
+  DomainEvent,
+  EventStore,
+  GlobalCheckpoint,
+  NewEvent,
+  ReadAllBatch,
+  ReadAllOptions,
+  ReadStreamOptions,
+  ReadStreamResult,
+  StoredEvent,
+} from '../event-store/event-store';
+import { upcasterChain, type Upcaster, type UpcasterChain } from '../event-store/upcasting';
+import { WrongExpectedVersionError } from '../event-store/wrong-expected-version-error';
+import {
+  appendPrecheckSql,
+  backlogSql,
+  EVENT_APPENDED_CHANNEL,
+  EVENT_ID_CONSTRAINT,
+  insertEventsSql,
+  lockStreamSql,
+  notifyAppendedSql,
+  readAllSql,
+  readStreamSql,
+  STREAM_VERSION_CONSTRAINT,
+  streamVersionSql,
+} from './event-store-sql';
+import { poolOf, type PostgresConnection } from './postgres-connection';
+
+export interface PostgresEventStoreOptions {
+  upcasters?: readonly Upcaster[];
+  /** Rows per INSERT statement when one append carries very many events. */
+  insertChunkSize?: number;
+}
+
+interface StoredRow {
+  stream_id: string;
+  stream_version: number;
+  event_id: string;
+  event_type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: EventMetadata;
+  transaction_id: string;
+  global_position: string;
+  created_at: Date;
+}
+
+interface AlreadyStored {
+  eventId: string;
+  streamId: string;
+  streamVersion: number;
+  transactionId: string;
+  globalPosition: string;
+}
+
+/** Why an append attempt stopped short of committing, decided inside the transaction. */
+type AppendOutcome = { result: AppendResult } | { raced: 'streamVersion' | 'eventId' };
+
+/**
+ * Builds the events of an append inside its transaction (see `appendWithinTransaction`): it may
+ * write with `client` (in the same transaction) before returning the events to append.
+ */
+export type TransactionalEventsBuilder<E extends DomainEvent = DomainEvent> = (client: PoolClient) => Promise<readonly NewEvent<E>[]>;
+
+const MAX_APPEND_ATTEMPTS = 5;
+
+export class PostgresEventStore implements EventStore {
+  /** The NOTIFY channel that appends signal on (payload: the stream id); see OutboxRelay. */
+  readonly notificationChannel = EVENT_APPENDED_CHANNEL;
+  readonly pool: Pool;
+  private readonly upcasting: UpcasterChain;
+  private readonly insertChunkSize: number;
+
+  /**
+   * @param connection a pg Pool or an initialized TypeORM DataSource (its pool is used). Give
+   * the pool `idle_in_transaction_session_timeout`: an abandoned transaction holds back readAll.
+   */
+  constructor(connection: PostgresConnection, options: PostgresEventStoreOptions = {}) {
+    this.pool = poolOf(connection);
+    this.upcasting = upcasterChain(options.upcasters);
+    this.insertChunkSize = options.insertChunkSize ?? 1_000;
+  }
+
+  async append<E extends DomainEvent>(streamId: string, events: readonly NewEvent<E>[], { expectedVersion }: AppendOptions): Promise<AppendResult> {
+    assertAppendable(streamId, events);
+    return this.appendAttempts(streamId, expectedVersion, () => Promise.resolve(events));
+  }
+
+  /**
+   * Like `append`, but the events are built inside the append's transaction by `build`, which may
+   * first write with the transaction's client: its writes and the events commit together or not
+   * at all. Invoicing takes the next number of an invoice series this way (`UPDATE … RETURNING`
+   * on the series row, whose lock serialises the issues of that series until commit), so that a
+   * number is used by exactly the invoice that commits with it, and a rolled-back issue releases it.
+   *
+   * `build` runs after BEGIN (and after the stream lock of an `'any'` append), before the version
+   * check. It runs again, in a fresh transaction, when a concurrent append wins the race for the
+   * stream version; its writes of a transaction that does not commit are rolled back. When it
+   * returns no events, or events whose ids are all stored already, nothing commits (its writes
+   * neither). An error it throws rolls the transaction back and reaches the caller.
+   */
+  async appendWithinTransaction<E extends DomainEvent>(streamId: string, { expectedVersion }: AppendOptions, build: TransactionalEventsBuilder<E>): Promise<AppendResult> {
+    return this.appendAttempts(streamId, expectedVersion, async (client) => {
+      const events = await build(client);
+      assertAppendable(streamId, events);
+      return events;
+    });
+  }
+
+  private async appendAttempts(streamId: string, expectedVersion: AppendOptions['expectedVersion'], eventsOf: TransactionalEventsBuilder): Promise<AppendResult> {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.tryAppend(streamId, eventsOf, expectedVersion);
+      if ('result' in outcome) return outcome.result;
+      // A concurrent append committed first. The next attempt's precheck tells a retry of that
+      // very append (its ids are stored now: success) from a real conflict (the version moved).
+      if (attempt >= MAX_APPEND_ATTEMPTS) {
+        throw new WrongExpectedVersionError(streamId, expectedVersion, await this.currentVersion(streamId));
+      }
+    }
+  }
+
+  private async tryAppend(streamId: string, eventsOf: TransactionalEventsBuilder, expectedVersion: AppendOptions['expectedVersion']): Promise<AppendOutcome> {
+    const client = await this.pool.connect();
+    let released = false;
+    try {
+      await client.query('BEGIN');
+      // Writers without an expected version queue up on the stream instead of racing for the
+      // next version number; writers with one stay optimistic (the unique index decides).
+      if (expectedVersion === 'any') await client.query(lockStreamSql, [streamId]);
+      const events = await eventsOf(client);
+      const eventIds = events.map((event) => event.eventId.toLowerCase());
+      const { rows } = await client.query<{ current_version: number; stored: AlreadyStored[] }>(appendPrecheckSql, [streamId, eventIds]);
+      const currentVersion = rows[0].current_version;
+      const stored = new Map(rows[0].stored.map((row) => [row.eventId.toLowerCase(), row]));
+
+      if (events.length > 0 && stored.size === events.length) {
+        await client.query('ROLLBACK');
+        return { result: replayedAppend(streamId, currentVersion, [...stored.values()]) };
+      }
+      assertExpectedVersion(streamId, expectedVersion, currentVersion);
+      const fresh = events.filter((event) => !stored.has(event.eventId.toLowerCase()));
+      if (fresh.length === 0) {
+        await client.query('ROLLBACK');
+        return { result: { nextExpectedVersion: currentVersion } };
+      }
+
+      let lastPosition: GlobalCheckpoint | undefined;
+      for (let start = 0; start < fresh.length; start += this.insertChunkSize) {
+        const chunk = fresh.slice(start, start + this.insertChunkSize).map((event, index) => ({
+          stream_version: currentVersion + start + index + 1,
+          event_id: event.eventId,
+          event_type: event.type,
+          schema_version: event.schemaVersion ?? this.upcasting.currentVersion(event.type),
+          data: event.data,
+          metadata: event.metadata,
+        }));
+        const inserted = await client.query<{ transaction_id: string; global_position: string }>(insertEventsSql, [streamId, JSON.stringify(chunk)]);
+        for (const row of inserted.rows) {
+          // positions come from one sequence inside one transaction: the largest is the last
+          if (!lastPosition || BigInt(row.global_position) > BigInt(lastPosition.globalPosition)) {
+            lastPosition = { transactionId: row.transaction_id, globalPosition: row.global_position };
+          }
+        }
+      }
+      await client.query(notifyAppendedSql, [streamId]);
+      await client.query('COMMIT');
+      return { result: { nextExpectedVersion: currentVersion + fresh.length, lastPosition } };
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        // the connection is unusable: hand it back broken so the pool replaces it
+        client.release(rollbackError);
+        released = true;
+      });
+      const constraint = uniqueViolation(error);
+      if (constraint === STREAM_VERSION_CONSTRAINT) return { raced: 'streamVersion' };
+      if (constraint === EVENT_ID_CONSTRAINT) return { raced: 'eventId' };
+      throw error;
+    } finally {
+      if (!released) client.release();
+    }
+  }
+
+  async readStream<E extends DomainEvent = DomainEvent>(streamId: string, { from = 1 }: ReadStreamOptions = {}): Promise<ReadStreamResult<E>> {
+    const { rows } = await this.pool.query<StoredRow>(readStreamSql, [streamId, from]);
+    const events = rows.map((row) => this.toStoredEvent<E>(row));
+    const currentVersion = events.length > 0 ? events[events.length - 1].streamVersion : from > 1 ? await this.currentVersion(streamId) : 0;
+    return { events, currentVersion };
+  }
+
+  async readAll<E extends DomainEvent = DomainEvent>({ after, limit }: ReadAllOptions): Promise<ReadAllBatch<E>> {
+    const { rows } = await this.pool.query<StoredRow>(readAllSql, [after.transactionId, after.globalPosition, limit]);
+    const events = rows.map((row) => this.toStoredEvent<E>(row));
+    return { events, checkpoint: events.length > 0 ? events[events.length - 1].position : after };
+  }
+
+  async backlogAfter(checkpoint: GlobalCheckpoint): Promise<Backlog> {
+    const { rows } = await this.pool.query<{ events: number; oldest_stored_at: Date | null }>(backlogSql, [
+      checkpoint.transactionId,
+      checkpoint.globalPosition,
+    ]);
+    return { events: rows[0].events, oldestStoredAt: rows[0].oldest_stored_at };
+  }
+
+  private async currentVersion(streamId: string): Promise<number> {
+    const { rows } = await this.pool.query<{ current_version: number }>(streamVersionSql, [streamId]);
+    return rows[0].current_version;
+  }
+
+  private toStoredEvent<E extends DomainEvent>(row: StoredRow): StoredEvent<E> {
+    const event = this.upcasting.upcast({ type: row.event_type, schemaVersion: row.schema_version, data: row.data });
+    return {
+      eventId: row.event_id,
+      type: event.type,
+      schemaVersion: event.schemaVersion,
+      data: event.data,
+      metadata: row.metadata,
+      streamId: row.stream_id,
+      streamVersion: row.stream_version,
+      position: { transactionId: row.transaction_id, globalPosition: row.global_position },
+      storedAt: row.created_at.toISOString(),
+    } as StoredEvent<E>;
+  }
+}
+
+/** The result the original append returned, rebuilt from the rows it stored. */
+function replayedAppend(streamId: string, currentVersion: number, stored: AlreadyStored[]): AppendResult {
+  const inStream = stored.filter((row) => row.streamId === streamId);
+  if (inStream.length === 0) return { nextExpectedVersion: currentVersion };
+  const last = inStream.reduce((a, b) => (a.streamVersion > b.streamVersion ? a : b));
+  return { nextExpectedVersion: last.streamVersion, lastPosition: { transactionId: last.transactionId, globalPosition: last.globalPosition } };
+}
+
+function uniqueViolation(error: unknown): string | undefined {
+  const failure = error as { code?: string; constraint?: string };
+  return failure?.code === '23505' ? failure.constraint : undefined;
+}

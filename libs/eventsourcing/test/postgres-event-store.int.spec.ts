@@ -1,0 +1,157 @@
+// The PostgreSQL event store: the shared contract, and what only PostgreSQL has to prove — the
+// migrations, multi-statement batches, NOTIFY, and a log that never skips a late commit.
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { EVENT_APPENDED_CHANNEL, PostgresEventStore, initialCheckpoint, type StoredEvent } from '../src';
+import { createEventStoreDatabase, type EventStoreDatabase } from './event-store-database';
+import { eventStoreContractSuite } from './event-store-contract';
+import { renewModeChanged, serviceActivated, serviceHistory } from './sample-events';
+
+eventStoreContractSuite('PostgreSQL event store contract', async () => {
+  const database = await createEventStoreDatabase('es_contract');
+  return { store: new PostgresEventStore(database.dataSource), close: () => database.drop() };
+});
+
+describe('PostgreSQL event store', () => {
+  let database: EventStoreDatabase;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    database = await createEventStoreDatabase('es_postgres', 8);
+    store = new PostgresEventStore(database.pool);
+  });
+  afterAll(() => database?.drop());
+
+  it('is created by TypeORM migrations recorded in typeorm_migrations', async () => {
+    const { rows } = await database.pool.query<{ name: string }>('SELECT name FROM typeorm_migrations ORDER BY id');
+    expect(rows.map((row) => row.name)).toEqual(['CreateEventStore1700000000000', 'CreateOutboxCheckpoints1700000000001']);
+    const { rows: columns } = await database.pool.query<{ column_name: string; data_type: string }>(
+      `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'event_store' AND table_name = 'events'`,
+    );
+    expect(Object.fromEntries(columns.map((column) => [column.column_name, column.data_type]))).toMatchObject({
+      global_position: 'bigint',
+      transaction_id: 'xid8',
+      event_id: 'uuid',
+      data: 'jsonb',
+      metadata: 'jsonb',
+    });
+  });
+
+  it('stores every event of a large append in one transaction, over several INSERT statements', async () => {
+    const chunked = new PostgresEventStore(database.pool, { insertChunkSize: 7 });
+    const streamId = `service-${randomUUID()}`;
+    const events = serviceHistory(streamId, 30);
+
+    const result = await chunked.append(streamId, events, { expectedVersion: 'noStream' });
+
+    expect(result.nextExpectedVersion).toBe(30);
+    const { rows } = await database.pool.query<{ transactions: number; versions: number[] }>(
+      `SELECT count(DISTINCT transaction_id)::int AS transactions, array_agg(stream_version ORDER BY global_position) AS versions
+         FROM event_store.events WHERE stream_id = $1`,
+      [streamId],
+    );
+    expect(rows[0]).toEqual({ transactions: 1, versions: Array.from({ length: 30 }, (_, i) => i + 1) });
+    expect(result.lastPosition?.globalPosition).toBe((await chunked.readStream(streamId)).events[29].position.globalPosition);
+  });
+
+  it('drops the ids already stored from a partly new batch and appends the rest', async () => {
+    const streamId = `service-${randomUUID()}`;
+    const [activated, changed] = serviceHistory(streamId, 2);
+    await store.append(streamId, [activated], { expectedVersion: 'noStream' });
+
+    await expect(store.append(streamId, [activated, changed], { expectedVersion: 1 })).resolves.toMatchObject({ nextExpectedVersion: 2 });
+    expect((await store.readStream(streamId)).events.map((event) => event.eventId)).toEqual([activated.eventId, changed.eventId]);
+  });
+
+  it('stores an event id once when the same append races itself', async () => {
+    const streamId = `service-${randomUUID()}`;
+    const events = serviceHistory(streamId, 3);
+
+    const results = await Promise.all(Array.from({ length: 6 }, () => store.append(streamId, events, { expectedVersion: 'noStream' })));
+
+    expect(new Set(results.map((result) => result.nextExpectedVersion))).toEqual(new Set([3]));
+    expect((await store.readStream(streamId)).currentVersion).toBe(3);
+  });
+
+  it('keeps versions contiguous when concurrent writers append with any', async () => {
+    const streamId = `service-${randomUUID()}`;
+    await Promise.all(Array.from({ length: 8 }, () => store.append(streamId, [renewModeChanged(streamId)], { expectedVersion: 'any' })));
+    expect((await store.readStream(streamId)).events.map((event) => event.streamVersion)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('notifies its channel when an append commits, and not when one is refused', async () => {
+    const listener = new Client({ connectionString: database.url });
+    await listener.connect();
+    const notified: string[] = [];
+    listener.on('notification', (message) => notified.push(message.payload ?? ''));
+    await listener.query(`LISTEN ${EVENT_APPENDED_CHANNEL}`);
+    try {
+      const streamId = `service-${randomUUID()}`;
+      await store.append(streamId, [serviceActivated(streamId)], { expectedVersion: 'noStream' });
+      await store.append(streamId, [renewModeChanged(streamId)], { expectedVersion: 'noStream' }).catch(() => undefined);
+      await store.append(streamId, [renewModeChanged(streamId)], { expectedVersion: 1 });
+      // a round trip on the listener's connection delivers what is queued for it
+      await listener.query('SELECT 1');
+      expect(notified.filter((payload) => payload === streamId)).toHaveLength(2);
+    } finally {
+      await listener.end();
+    }
+  });
+
+  describe('gap safety of the global log', () => {
+    async function insertRaw(client: Client, streamId: string): Promise<string> {
+      const event = serviceActivated(streamId);
+      await client.query(
+        `INSERT INTO event_store.events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
+         VALUES ($1, 1, $2, $3, 1, $4, $5)`,
+        [streamId, event.eventId, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata)],
+      );
+      return event.eventId;
+    }
+
+    async function readToEnd(after = initialCheckpoint): Promise<{ events: StoredEvent[]; checkpoint: typeof after }> {
+      const events: StoredEvent[] = [];
+      let checkpoint = after;
+      for (;;) {
+        const batch = await store.readAll({ after: checkpoint, limit: 50 });
+        events.push(...batch.events);
+        checkpoint = batch.checkpoint;
+        if (batch.events.length < 50) return { events, checkpoint };
+      }
+    }
+
+    it('returns an event whose transaction took its position first but committed last, where ordering by position alone skips it', async () => {
+      const early = new Client({ connectionString: database.url });
+      await early.connect();
+      try {
+        const { checkpoint: start } = await readToEnd();
+        const { rows } = await database.pool.query<{ position: string }>('SELECT coalesce(max(global_position), 0)::text AS position FROM event_store.events');
+        let naivePosition = rows[0].position;
+
+        await early.query('BEGIN');
+        const lateEvent = await insertRaw(early, `service-${randomUUID()}`);
+        const laterStream = `service-${randomUUID()}`;
+        await store.append(laterStream, [serviceActivated(laterStream)], { expectedVersion: 'noStream' });
+
+        // a reader ordering by global position sees the later commit and moves past the open one
+        const naive = await database.pool.query<{ event_id: string; global_position: string }>(
+          'SELECT event_id, global_position::text FROM event_store.events WHERE global_position > $1 ORDER BY global_position',
+          [naivePosition],
+        );
+        naivePosition = naive.rows[naive.rows.length - 1].global_position;
+        const whileOpen = await readToEnd(start);
+        expect(whileOpen.events.map((event) => event.streamId)).not.toContain(laterStream);
+
+        await early.query('COMMIT');
+        const naiveAfter = await database.pool.query('SELECT event_id FROM event_store.events WHERE global_position > $1', [naivePosition]);
+        expect(naiveAfter.rows.map((row) => row.event_id)).not.toContain(lateEvent);
+
+        const afterCommit = await readToEnd(whileOpen.checkpoint);
+        expect(afterCommit.events.map((event) => event.eventId)).toEqual([lateEvent, expect.any(String)]);
+        expect(afterCommit.events[1].streamId).toBe(laterStream);
+      } finally {
+        await early.end();
+      }
+    });
+  });
+});

@@ -1,0 +1,133 @@
+// Runs several services as real processes (their main.ts), each on a fresh database and all on
+// one topic prefix, for end-to-end tests and benchmarks: the flow crosses Kafka exactly as in
+// production, and a test can SIGKILL and restart any service mid-flow.
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import { createTestDatabase, testKafkaBrokers, waitUntil, type TestDatabase } from '@billing/testing';
+import { freePort, startServiceProcess, type RunningService } from './service-process';
+
+export type PlatformServiceName = 'order' | 'subscription' | 'renewal' | 'invoicing';
+
+const workspaceRoot = path.resolve(__dirname, '../../..');
+
+interface ServiceUnderTest {
+  name: PlatformServiceName;
+  port: number;
+  database: TestDatabase;
+  process?: RunningService;
+  log: string[];
+}
+
+export interface PlatformOptions {
+  services: PlatformServiceName[];
+  /** Extra environment for every service (and `env[name]` for one). */
+  env?: Record<string, string>;
+  serviceEnv?: Partial<Record<PlatformServiceName, Record<string, string>>>;
+  readyTimeoutMs?: number;
+}
+
+export class PlatformUnderTest {
+  /** Every topic of this platform is `<topicPrefix>.billing.….v1`. */
+  readonly topicPrefix = `e2e${randomUUID().slice(0, 8)}`;
+  private readonly services = new Map<PlatformServiceName, ServiceUnderTest>();
+
+  private constructor(private readonly options: PlatformOptions) {}
+
+  static async start(options: PlatformOptions): Promise<PlatformUnderTest> {
+    const platform = new PlatformUnderTest(options);
+    for (const name of options.services) {
+      platform.services.set(name, { name, port: await freePort(), database: await createTestDatabase(`e2e_${name}`), log: [] });
+    }
+    try {
+      await Promise.all(options.services.map((name) => platform.launch(name)));
+    } catch (error) {
+      await platform.stop();
+      throw error;
+    }
+    return platform;
+  }
+
+  /** `billing.orders.v1` → the name this platform uses. */
+  topic(topic: string): string {
+    return `${this.topicPrefix}.${topic}`;
+  }
+
+  url(name: PlatformServiceName): string {
+    return `http://127.0.0.1:${this.service(name).port}`;
+  }
+
+  databaseUrl(name: PlatformServiceName): string {
+    return this.service(name).database.url;
+  }
+
+  /** What the service wrote to stdout/stderr (for failure messages). */
+  logOf(name: PlatformServiceName): string {
+    return this.service(name).log.join('');
+  }
+
+  /** SIGKILL: no shutdown hooks, no flushing — a crash. */
+  async kill(name: PlatformServiceName): Promise<void> {
+    const service = this.service(name);
+    if (!service.process) return;
+    service.process.child.kill('SIGKILL');
+    await service.process.exited;
+    service.process = undefined;
+  }
+
+  async restart(name: PlatformServiceName): Promise<void> {
+    await this.kill(name);
+    await this.launch(name);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(
+      [...this.services.values()].map(async (service) => {
+        if (service.process) {
+          service.process.child.kill('SIGTERM');
+          const timer = setTimeout(() => service.process?.child.kill('SIGKILL'), 10_000);
+          await service.process.exited;
+          clearTimeout(timer);
+        }
+        await service.database.drop().catch(() => undefined);
+      }),
+    );
+  }
+
+  private service(name: PlatformServiceName): ServiceUnderTest {
+    const service = this.services.get(name);
+    if (!service) throw new Error(`${name} is not part of this platform`);
+    return service;
+  }
+
+  private async launch(name: PlatformServiceName): Promise<void> {
+    const service = this.service(name);
+    const running = startServiceProcess(path.join(workspaceRoot, `services/${name}/src/main.ts`), {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      PORT: String(service.port),
+      DATABASE_URL: service.database.url,
+      KAFKA_BROKERS: testKafkaBrokers().join(','),
+      KAFKA_TOPIC_PREFIX: this.topicPrefix,
+      ...this.options.env,
+      ...this.options.serviceEnv?.[name],
+    });
+    service.process = running;
+    running.child.stdout?.on('data', (chunk) => service.log.push(String(chunk)));
+    running.child.stderr?.on('data', (chunk) => service.log.push(String(chunk)));
+    const ready = waitUntil(async () => (await fetch(`${this.url(name)}/health/ready`).catch(() => undefined))?.status === 200, {
+      timeoutMs: this.options.readyTimeoutMs ?? 60_000,
+      intervalMs: 200,
+      description: `${name} to be ready`,
+    });
+    const died = running.exited.then((result) => {
+      throw new Error(`${name} exited during boot (${result.signal ?? `code ${result.code}`})`);
+    });
+    try {
+      await Promise.race([ready, died]);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n${service.log.join('').slice(-2_000)}`);
+    } finally {
+      died.catch(() => undefined);
+    }
+  }
+}
