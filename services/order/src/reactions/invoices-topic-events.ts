@@ -1,0 +1,14 @@
+// The events of billing.invoices.v1 as the order service decodes them (the contract's schemas):
+// every type of the topic is listed, so the ones the order ignores are skipped, not dead-lettered.
+import { integrationEvents } from '@billing/contracts';
+import { defineEvent, EventRegistry } from '@billing/messaging';
+
+export const invoicesTopicEvents = EventRegistry.of(
+  defineEvent('CustomerAccountUpdated', 1, integrationEvents.CustomerAccountUpdated.schema),
+  defineEvent('InvoiceIssued', 1, integrationEvents.InvoiceIssued.schema),
+  defineEvent('InvoicePaid', 1, integrationEvents.InvoicePaid.schema),
+  defineEvent('InvoicePaymentFailed', 1, integrationEvents.InvoicePaymentFailed.schema),
+  defineEvent('CreditNoteIssued', 1, integrationEvents.CreditNoteIssued.schema),
+);
+
+export type InvoicesTopicEnvelope = typeof invoicesTopicEvents extends EventRegistry<infer E> ? E : never;
