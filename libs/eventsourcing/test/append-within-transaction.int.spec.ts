@@ -2,6 +2,7 @@
 // them or not at all. The case it exists for: a number taken from a counter row in the same
 // transaction as the event that carries it stays continuous, whatever fails or races.
 import { randomUUID } from 'node:crypto';
+import type { PoolClient } from 'pg';
 import { PostgresEventStore, WrongExpectedVersionError, type NewEvent } from '../src';
 import { createEventStoreDatabase, type EventStoreDatabase } from './event-store-database';
 import { metadataFor } from './sample-events';
@@ -21,7 +22,7 @@ describe('PostgreSQL event store: appendWithinTransaction', () => {
   afterAll(() => database?.drop());
 
   /** Takes the counter's next number in the append's transaction (the row lock is held until it ends). */
-  const numbered = (counter: string, documentId: string, eventId = randomUUID()) => async (client: import('pg').PoolClient) => {
+  const numbered = (counter: string, documentId: string, eventId = randomUUID()) => async (client: PoolClient) => {
     const { rows } = await client.query<{ last_number: number }>(
       `INSERT INTO counters (name, last_number) VALUES ($1, 1)
        ON CONFLICT (name) DO UPDATE SET last_number = counters.last_number + 1

@@ -1,2 +1,16 @@
-// The invoicing service's schema, in the order migrations apply.
-export const invoicingMigrations = [];
+// The invoicing service's schema, in the order migrations apply: the event store, the consumer
+// tables (checkpoints, processed events), the tables that commit with the invoice streams, the
+// sandbox gateway's own table, then the read models.
+import { eventStoreMigrations } from '@billing/eventsourcing';
+import { messagingMigrations } from '@billing/messaging';
+import { CreateSandboxPaymentGateway1771000000001 } from '../payments/sandbox-gateway.migration';
+import { CreateBillsReadModel1771000000002 } from '../read-models/bills/bills.migration';
+import { CreateInvoicingWriteSide1771000000000 } from './write-side.migration';
+
+export const invoicingMigrations = [
+  ...eventStoreMigrations,
+  ...messagingMigrations,
+  CreateInvoicingWriteSide1771000000000,
+  CreateSandboxPaymentGateway1771000000001,
+  CreateBillsReadModel1771000000002,
+];

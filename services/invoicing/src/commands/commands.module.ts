@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { PaymentGatewayModule } from '../payments/payment-gateway.module';
+import { CustomerAccounts } from './customer-accounts';
+import { InvoiceIssuing } from './invoice-issuing';
+import { InvoicePayments } from './invoice-payments';
+import { PaymentReconciler } from './payment-reconciler';
+
+@Module({
+  imports: [PaymentGatewayModule],
+  providers: [CustomerAccounts, InvoiceIssuing, InvoicePayments, PaymentReconciler],
+  exports: [CustomerAccounts, InvoiceIssuing, InvoicePayments],
+})
+export class CommandsModule {}

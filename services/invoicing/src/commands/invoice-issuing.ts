@@ -1,0 +1,111 @@
+// Issues invoices and credit notes: the next number of the series is taken in the transaction that
+// appends the document (PostgresEventStore.appendWithinTransaction), so a number is used by exactly
+// the document that commits with it. An invoice's stream id derives from its source (order,
+// renewal term): a second request for the same source finds the stream and issues nothing.
+import { Inject, Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import { findSubsidiary, toSubsidiaryDate } from '@billing/billing-kernel';
+import type { EventMetadata } from '@billing/contracts';
+import { derivedEventId, foldEvents, WrongExpectedVersionError, type NewEvent, type PostgresEventStore } from '@billing/eventsourcing';
+import { CLOCK, EVENT_STORE, type Clock } from '@billing/platform';
+import { Temporal } from 'temporal-polyfill';
+import { invoiceStreamId, type CreditNoteReason, type InvoiceEvent, type InvoiceState } from '../domain/invoice';
+import { decideInvoice, invoiceDecider, type CreditScope, type IssueInvoice } from '../domain/invoice.decide';
+import { documentNumber, seriesOf } from '../domain/invoice-series';
+import { BillNotFound, InvoiceTaxRefused } from '../domain/invoicing-refusals';
+import { INVOICING_SETTINGS, type InvoicingSettings } from '../invoicing-settings';
+import { instantText } from './event-metadata';
+import { takeNextNumber } from './invoice-numbering';
+
+/** An invoice to issue, as its source describes it: the number and the issue time come at issue. */
+export type InvoiceDraft = Omit<IssueInvoice['data'], 'number' | 'issuedAt' | 'issueDate'>;
+
+export type CreditNoteRequest = Readonly<{
+  creditNoteId: string;
+  invoiceId: string;
+  reason: CreditNoteReason;
+  scope: CreditScope;
+}>;
+
+export type LoadedInvoice = Readonly<{ state: InvoiceState; version: number }>;
+
+/** Version races lost in a row before giving up (each retry reads the stream again). */
+const MAX_ATTEMPTS = 3;
+
+@Injectable()
+export class InvoiceIssuing {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(INVOICING_SETTINGS) private readonly settings: InvoicingSettings,
+  ) {}
+
+  async load(invoiceId: string): Promise<LoadedInvoice> {
+    const { events, currentVersion } = await this.store.readStream<InvoiceEvent>(invoiceStreamId(invoiceId));
+    return { state: foldEvents(invoiceDecider, events.map(({ type, data }) => ({ type, data }) as InvoiceEvent)), version: currentVersion };
+  }
+
+  /**
+   * Issues the invoice unless its source has one already, and returns the invoice's state. The
+   * issue instant is taken once the series is locked, so numbers and issue instants go up together.
+   */
+  async issue(draft: InvoiceDraft, metadataOf: (occurredAt: string) => EventMetadata): Promise<InvoiceState> {
+    const seller = findSubsidiary(draft.subsidiary);
+    if (!seller) throw new InvoiceTaxRefused('UNKNOWN_SUBSIDIARY', `${draft.subsidiary} is not one of our subsidiaries`);
+    return this.appendDocument(draft.invoiceId, async (state, client) => {
+      if (state.status !== 'notIssued') return [];
+      // one instant for the series' year and the issue: the issue instant stays in the series' year
+      const now = this.clock.now();
+      const series = seriesOf(seller.code, toSubsidiaryDate(now, seller), draft.customerId, this.settings.series);
+      const taken = await takeNextNumber(client, series, instantText(now));
+      const issueDate = toSubsidiaryDate(Temporal.Instant.from(taken.issuedAt), seller);
+      const events = decideInvoice({ type: 'IssueInvoice', data: { ...draft, number: documentNumber(series, taken.sequence), issuedAt: taken.issuedAt, issueDate } }, state);
+      return events.map((event) => ({ ...event, eventId: derivedEventId(draft.invoiceId, event.type), metadata: metadataOf(taken.issuedAt) }));
+    });
+  }
+
+  /**
+   * Issues a credit note against an issued invoice, numbered in the series the subsidiary uses on
+   * its issue date (the same series as its invoices). Repeating a request (same creditNoteId), or
+   * crediting lines credited already, issues nothing and takes no number.
+   */
+  async issueCreditNote(request: CreditNoteRequest, metadataOf: (occurredAt: string) => EventMetadata): Promise<InvoiceState> {
+    return this.appendDocument(request.invoiceId, async (state, client) => {
+      if (state.status === 'notIssued') throw new BillNotFound(request.invoiceId);
+      const seller = findSubsidiary(state.invoice.subsidiary);
+      if (!seller) throw new InvoiceTaxRefused('UNKNOWN_SUBSIDIARY', `${state.invoice.subsidiary} is not one of our subsidiaries`);
+      if (state.creditNotes.some((note) => note.creditNoteId === request.creditNoteId)) return [];
+      const now = this.clock.now();
+      const series = seriesOf(seller.code, toSubsidiaryDate(now, seller), state.invoice.customerId, this.settings.series);
+      const taken = await takeNextNumber(client, series, instantText(now));
+      const issueDate = toSubsidiaryDate(Temporal.Instant.from(taken.issuedAt), seller).toString();
+      // nothing decided: the transaction rolls back and the number goes to the next document
+      const events = decideInvoice(
+        { type: 'IssueCreditNote', data: { ...request, number: documentNumber(series, taken.sequence), issuedAt: taken.issuedAt, issueDate } },
+        state,
+      );
+      return events.map((event) => ({ ...event, eventId: derivedEventId(request.creditNoteId, event.type), metadata: metadataOf(taken.issuedAt) }));
+    });
+  }
+
+  /**
+   * Reads the stream, builds the events inside the append's transaction, and reads again after a
+   * lost race. Returns the state as stored: a concurrent twin may have issued the document first.
+   */
+  private async appendDocument(
+    invoiceId: string,
+    build: (state: InvoiceState, client: PoolClient) => Promise<NewEvent<InvoiceEvent>[]>,
+  ): Promise<InvoiceState> {
+    const streamId = invoiceStreamId(invoiceId);
+    for (let attempt = 1; ; attempt++) {
+      const { state, version } = await this.load(invoiceId);
+      try {
+        await this.store.appendWithinTransaction(streamId, { expectedVersion: version === 0 ? 'noStream' : version }, (client) => build(state, client));
+      } catch (error) {
+        if (error instanceof WrongExpectedVersionError && attempt < MAX_ATTEMPTS) continue;
+        throw error;
+      }
+      return (await this.load(invoiceId)).state;
+    }
+  }
+}

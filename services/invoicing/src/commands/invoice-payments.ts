@@ -1,0 +1,198 @@
+// Payment attempts of an invoice: never two charges for one attempt, never a charge without a
+// trace. PaymentAttemptStarted is stored (with its in-flight row) before the gateway is called,
+// with the idempotency key `${invoiceId}:${attempt}`; the outcome is stored when the gateway
+// answers. When it does not (timeout, lost response, crash), the attempt stays in flight until
+// the reconciler asks the gateway what became of that key — it never charges again.
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { EventMetadata } from '@billing/contracts';
+import { derivedEventId, WrongExpectedVersionError, type PostgresEventStore, type TransactionalEventsBuilder } from '@billing/eventsourcing';
+import { CLOCK, EVENT_STORE, type Clock } from '@billing/platform';
+import { paymentMethodOf, type CustomerAccountState } from '../domain/customer-account';
+import { invoiceStreamId, type InvoiceEvent, type InvoiceState, type PaymentFailureReason } from '../domain/invoice';
+import { decideInvoice, type ChosenPaymentMethod, type PaymentOutcome } from '../domain/invoice.decide';
+import { BillNotFound, InvoiceAlreadyPaid, PaymentInProgress } from '../domain/invoicing-refusals';
+import { PAYMENT_GATEWAY, type ChargeOutcome, type PaymentGateway } from '../payments/payment-gateway';
+import { CustomerAccounts } from './customer-accounts';
+import { instantText } from './event-metadata';
+import { InvoiceIssuing } from './invoice-issuing';
+
+/** What a payment request came to, as the payer sees it right away. */
+export type PaymentResult =
+  | Readonly<{ status: 'paid'; invoiceId: string; attempt: number; paymentId: string }>
+  | Readonly<{ status: 'failed'; invoiceId: string; attempt: number; paymentId: string; reason: PaymentFailureReason; retryable: boolean }>
+  /** at the gateway, outcome not known yet: the reconciler will settle it */
+  | Readonly<{ status: 'pending'; invoiceId: string; attempt: number; paymentId: string }>;
+
+export type PaymentRequest = Readonly<{
+  /** the payer: the invoice must be his (HTTP); absent for the service's own automatic payments */
+  customerId?: string;
+  /** the method to charge; absent: the account's default */
+  paymentMethodId?: string;
+}>;
+
+const MAX_ATTEMPTS = 3;
+
+const insertInFlightSql = `
+  INSERT INTO payment_attempts_in_flight (idempotency_key, invoice_id, attempt, customer_id, currency, amount)
+  VALUES ($1, $2, $3, $4, $5, $6)`;
+
+const deleteInFlightSql = `DELETE FROM payment_attempts_in_flight WHERE idempotency_key = $1`;
+
+function outcomeOf(charge: ChargeOutcome): PaymentOutcome {
+  return charge.status === 'succeeded'
+    ? { kind: 'succeeded', gatewayChargeId: charge.chargeId }
+    : { kind: 'failed', reason: charge.reason, retryable: charge.retryable };
+}
+
+function chosenMethod(account: CustomerAccountState, named: string | undefined): ChosenPaymentMethod {
+  const paymentMethodId = named ?? (account.status === 'none' ? undefined : account.defaultPaymentMethodId);
+  if (!paymentMethodId) return { kind: 'none' };
+  return paymentMethodOf(account, paymentMethodId) ? { kind: 'found', paymentMethodId } : { kind: 'notTheCustomers', paymentMethodId };
+}
+
+@Injectable()
+export class InvoicePayments {
+  private readonly logger = new Logger(InvoicePayments.name);
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
+    private readonly invoices: InvoiceIssuing,
+    private readonly accounts: CustomerAccounts,
+  ) {}
+
+  /**
+   * Runs the next payment attempt of an invoice. Refusals (paid already, in progress, cancelled)
+   * are thrown; a payment method that is not the customer's is a failed attempt that charges nothing.
+   */
+  async pay(invoiceId: string, request: PaymentRequest, metadataOf: (occurredAt: string) => EventMetadata): Promise<PaymentResult> {
+    for (let race = 1; ; race++) {
+      const { state, version } = await this.invoices.load(invoiceId);
+      if (state.status === 'notIssued' || (request.customerId !== undefined && state.invoice.customerId !== request.customerId)) {
+        throw new BillNotFound(invoiceId);
+      }
+      const account = await this.accounts.load(state.invoice.customerId);
+      const chosen = chosenMethod(account, request.paymentMethodId);
+      const attempt = state.attempts + 1;
+      const paymentId = derivedEventId(invoiceId, `payment-attempt-${attempt}`);
+      const startedAt = instantText(this.clock.now());
+      let started: InvoiceEvent;
+      try {
+        started = await this.appendWithin(invoiceId, version, async (client) => {
+          const [event] = decideInvoice({ type: 'StartPaymentAttempt', data: { invoiceId, attempt, paymentId, paymentMethod: chosen, startedAt } }, state);
+          if (event.type === 'PaymentAttemptStarted') {
+            const { idempotencyKey, customerId, amount } = event.data;
+            await client.query(insertInFlightSql, [idempotencyKey, invoiceId, attempt, customerId, amount.currency, amount.value]);
+          }
+          // a fresh id: a concurrent payer's start then meets a version conflict, not a replay of this one
+          return [{ ...event, eventId: randomUUID(), metadata: metadataOf(startedAt) }];
+        });
+      } catch (error) {
+        // another payer started first: decide again on what it did (in progress, paid, …)
+        if (error instanceof WrongExpectedVersionError && race < MAX_ATTEMPTS) continue;
+        throw error;
+      }
+      if (started.type === 'PaymentFailed') {
+        const { reason, retryable } = started.data;
+        return { status: 'failed', invoiceId, attempt, paymentId, reason, retryable };
+      }
+      if (started.type !== 'PaymentAttemptStarted') throw new Error(`unexpected ${started.type} when starting a payment attempt`);
+
+      const method = paymentMethodOf(account, started.data.paymentMethodId);
+      let charge: ChargeOutcome;
+      try {
+        charge = await this.gateway.charge({
+          idempotencyKey: started.data.idempotencyKey,
+          paymentToken: method?.gatewayToken ?? '',
+          amount: started.data.amount,
+          customerId: state.invoice.customerId,
+          description: `Invoice ${state.invoice.number}`,
+        });
+      } catch (error) {
+        // the charge may have happened: the reconciler asks the gateway, nobody charges again
+        this.logger.warn({ msg: 'payment outcome unknown: left to the reconciler', invoiceId, attempt, error: (error as Error).message });
+        return { status: 'pending', invoiceId, attempt, paymentId };
+      }
+      const recorded = await this.recordOutcome(invoiceId, attempt, outcomeOf(charge), false, metadataOf);
+      return this.resultOf(recorded, invoiceId, attempt, paymentId);
+    }
+  }
+
+  /** After an automatic issue (one-click order, automatic renewal): the first attempt, once. */
+  async payOnIssue(invoiceId: string, metadataOf: (occurredAt: string) => EventMetadata): Promise<PaymentResult | undefined> {
+    const { state } = await this.invoices.load(invoiceId);
+    // a repeated request finds its attempt made (or the invoice settled) and does not pay again
+    if (state.status !== 'unpaid' || state.attempts > 0 || !state.invoice.settlement.autoPay) return undefined;
+    try {
+      // the method the order chose for its one-click payment, else the default
+      const { paymentMethodId } = state.invoice.settlement;
+      return await this.pay(invoiceId, paymentMethodId ? { paymentMethodId } : {}, metadataOf);
+    } catch (error) {
+      // the customer got there first (paying, or paid): nothing left to do automatically
+      if (error instanceof PaymentInProgress || error instanceof InvoiceAlreadyPaid) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Settles an attempt in flight with what the gateway says of its key: its outcome, or, when the
+   * gateway never received it, a retryable failure (another attempt gets another key).
+   */
+  async reconcile(invoiceId: string, attempt: number, idempotencyKey: string, metadataOf: (occurredAt: string) => EventMetadata): Promise<InvoiceState> {
+    const charge = await this.gateway.findCharge(idempotencyKey);
+    const outcome: PaymentOutcome = charge ? outcomeOf(charge) : { kind: 'failed', reason: 'gatewayUnavailable', retryable: true };
+    return this.recordOutcome(invoiceId, attempt, outcome, true, metadataOf);
+  }
+
+  /** Stores an attempt's outcome and ends its in-flight row in the same transaction. */
+  async recordOutcome(
+    invoiceId: string,
+    attempt: number,
+    outcome: PaymentOutcome,
+    reconciled: boolean,
+    metadataOf: (occurredAt: string) => EventMetadata,
+  ): Promise<InvoiceState> {
+    for (let race = 1; ; race++) {
+      const { state, version } = await this.invoices.load(invoiceId);
+      const at = instantText(this.clock.now());
+      try {
+        await this.appendWithinAll(invoiceId, version, async (client) => {
+          const events = decideInvoice({ type: 'RecordPaymentOutcome', data: { invoiceId, attempt, outcome, reconciled, at } }, state);
+          const pendingKey = state.status === 'paymentPending' ? state.pendingAttempt.idempotencyKey : undefined;
+          if (events.length > 0 && pendingKey) await client.query(deleteInFlightSql, [pendingKey]);
+          return events.map((event) => ({ ...event, eventId: derivedEventId(`${invoiceId}:${attempt}`, `outcome:${event.type}`), metadata: metadataOf(at) }));
+        });
+      } catch (error) {
+        if (error instanceof WrongExpectedVersionError && race < MAX_ATTEMPTS) continue;
+        throw error;
+      }
+      return (await this.invoices.load(invoiceId)).state;
+    }
+  }
+
+  private resultOf(state: InvoiceState, invoiceId: string, attempt: number, paymentId: string): PaymentResult {
+    if (state.status === 'paid' && state.payment.attempt === attempt) return { status: 'paid', invoiceId, attempt, paymentId };
+    if (state.status !== 'notIssued' && state.lastFailure?.attempt === attempt) {
+      return { status: 'failed', invoiceId, attempt, paymentId, reason: state.lastFailure.reason, retryable: state.lastFailure.retryable };
+    }
+    return { status: 'pending', invoiceId, attempt, paymentId };
+  }
+
+  /** Appends the one event `build` decides (a start, or a refused attempt) and returns it. */
+  private async appendWithin(invoiceId: string, version: number, build: TransactionalEventsBuilder<InvoiceEvent>): Promise<InvoiceEvent> {
+    let decided: InvoiceEvent | undefined;
+    await this.appendWithinAll(invoiceId, version, async (client) => {
+      const events = await build(client);
+      decided = events[0];
+      return events;
+    });
+    if (!decided) throw new Error(`no payment event decided for invoice ${invoiceId}`);
+    return decided;
+  }
+
+  private async appendWithinAll(invoiceId: string, version: number, build: TransactionalEventsBuilder<InvoiceEvent>): Promise<void> {
+    await this.store.appendWithinTransaction(invoiceStreamId(invoiceId), { expectedVersion: version === 0 ? 'noStream' : version }, build);
+  }
+}

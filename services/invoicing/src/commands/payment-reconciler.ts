@@ -1,0 +1,78 @@
+// Settles the payment attempts whose outcome never came back (a lost response, a timeout, a
+// process killed between the charge and the record): at boot and then periodically, it asks the
+// gateway what became of each attempt's idempotency key. It never charges. Replicas may run it
+// side by side: recording an outcome twice records it once.
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { EVENT_STORE } from '@billing/platform';
+import type { PostgresEventStore } from '@billing/eventsourcing';
+import { INVOICING_SETTINGS, type InvoicingSettings } from '../invoicing-settings';
+import { eventMetadata } from './event-metadata';
+import { InvoicePayments } from './invoice-payments';
+
+interface StaleAttempt {
+  idempotency_key: string;
+  invoice_id: string;
+  attempt: number;
+  customer_id: string;
+}
+
+/** Attempts in flight for longer than the timeout (the database's clock: the test clock may jump). */
+const staleAttemptsSql = `
+  SELECT idempotency_key, invoice_id, attempt, customer_id
+    FROM payment_attempts_in_flight
+   WHERE started_at < now() - make_interval(secs => $1::double precision / 1000)
+   ORDER BY started_at
+   LIMIT 100`;
+
+@Injectable()
+export class PaymentReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(PaymentReconciler.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
+    @Inject(INVOICING_SETTINGS) private readonly settings: InvoicingSettings,
+    private readonly payments: InvoicePayments,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // at boot: the attempts a previous process left without an outcome (not awaited: boot goes on)
+    void this.reconcileOnce();
+    this.timer = setInterval(() => void this.reconcileOnce(), this.settings.reconciliationIntervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Settles the stale attempts found now; returns how many were settled. One run at a time. */
+  reconcileOnce(): Promise<number> {
+    this.running ??= this.settleStaleAttempts().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async settleStaleAttempts(): Promise<number> {
+    let settled = 0;
+    let stale: StaleAttempt[];
+    try {
+      ({ rows: stale } = await this.store.pool.query<StaleAttempt>(staleAttemptsSql, [this.settings.paymentOutcomeTimeoutMs]));
+    } catch (error) {
+      this.logger.warn({ msg: 'payment reconciliation could not read the attempts in flight', error: (error as Error).message });
+      return 0;
+    }
+    for (const attempt of stale) {
+      try {
+        await this.payments.reconcile(attempt.invoice_id, attempt.attempt, attempt.idempotency_key, (at) => eventMetadata(attempt.customer_id, at));
+        settled++;
+        this.logger.log({ msg: 'payment attempt reconciled with the gateway', invoiceId: attempt.invoice_id, attempt: attempt.attempt });
+      } catch (error) {
+        // the gateway or the database may be away: the next run tries again
+        this.logger.warn({ msg: 'payment attempt not reconciled yet', invoiceId: attempt.invoice_id, attempt: attempt.attempt, error: (error as Error).message });
+      }
+    }
+    return settled;
+  }
+}

@@ -1,0 +1,37 @@
+// The tables that commit with the invoice streams (in the same transactions as their events):
+// the number series, and the payment attempts whose outcome is not known yet.
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class CreateInvoicingWriteSide1771000000000 implements MigrationInterface {
+  name = 'CreateInvoicingWriteSide1771000000000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    // One row per series; its lock serialises the issues of the series until they commit, so the
+    // numbers are continuous and in commit order (see InvoiceNumbering).
+    await runner.query(`
+      CREATE TABLE invoice_series (
+        series         text        PRIMARY KEY,
+        last_number    integer     NOT NULL CHECK (last_number > 0),
+        last_issued_at timestamptz NOT NULL
+      )`);
+    // Written with PaymentAttemptStarted, deleted with its outcome: what the reconciler settles
+    // by asking the gateway, and what the debt account shows as pending.
+    await runner.query(`
+      CREATE TABLE payment_attempts_in_flight (
+        idempotency_key text        PRIMARY KEY,
+        invoice_id      uuid        NOT NULL,
+        attempt         integer     NOT NULL,
+        customer_id     text        NOT NULL,
+        currency        text        NOT NULL,
+        amount          bigint      NOT NULL,
+        started_at      timestamptz NOT NULL DEFAULT now()
+      )`);
+    await runner.query(`CREATE INDEX payment_attempts_in_flight_by_start ON payment_attempts_in_flight (started_at)`);
+    await runner.query(`CREATE INDEX payment_attempts_in_flight_of_customer ON payment_attempts_in_flight (customer_id)`);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query(`DROP TABLE payment_attempts_in_flight`);
+    await runner.query(`DROP TABLE invoice_series`);
+  }
+}

@@ -1,0 +1,90 @@
+// What an order or a renewal term asks invoicing to bill, as invoice drafts: one line per item
+// and per option (an option is billed with its item and carries its item's id), the category,
+// how it is settled, and when it is payable. Tax, totals, number and issue time come at issue.
+import { catalogVersionOn, findPlan, purchaseBillCategory, shippedCatalog, type Money } from '@billing/billing-kernel';
+import type { OrderPlaced, RenewalInvoiceRequested } from '@billing/contracts';
+import { Temporal } from 'temporal-polyfill';
+import type { InvoiceDraft } from '../commands/invoice-issuing';
+import { invoiceIdOf } from '../commands/invoice-ids';
+import type { BilledTo } from '../domain/customer-account';
+import type { DraftLine } from '../domain/invoice.decide';
+
+const periodWording: Readonly<Record<string, string>> = {
+  P1M: '1 month',
+  P3M: '3 months',
+  P6M: '6 months',
+  P1Y: '1 year',
+  P2Y: '2 years',
+  P3Y: '3 years',
+};
+
+/** The plan's name in the catalog of the day, for the invoice's reader; its code when unknown. */
+function planName(planCode: string, on: string): string {
+  try {
+    return findPlan(catalogVersionOn(shippedCatalog, Temporal.PlainDate.from(on)), planCode)?.label ?? planCode;
+  } catch {
+    return planCode;
+  }
+}
+
+const asMoney = (amount: { currency: string; value: number }) => amount as Money;
+
+export function orderInvoiceDraft(order: OrderPlaced, billedTo: BilledTo): InvoiceDraft {
+  const day = order.placedAt.slice(0, 10);
+  const lines: DraftLine[] = order.items.flatMap((item) => [
+    {
+      description: `${planName(item.planCode, day)} — ${periodWording[item.period] ?? item.period}`,
+      planCode: item.planCode,
+      itemId: item.itemId,
+      quantity: item.quantity,
+      unitPrice: asMoney(item.unitPrice),
+    },
+    ...(item.options ?? []).map((option) => ({
+      description: `${planName(option.planCode, day)} — option of ${planName(item.planCode, day)}, ${periodWording[item.period] ?? item.period}`,
+      planCode: option.planCode,
+      itemId: item.itemId,
+      quantity: option.quantity,
+      unitPrice: asMoney(option.unitPrice),
+    })),
+  ]);
+  const source = { kind: 'order', orderId: order.orderId } as const;
+  return {
+    invoiceId: invoiceIdOf(source),
+    customerId: order.customerId,
+    source,
+    // one category per bill: the universe of the order's first item
+    category: purchaseBillCategory(order.items[0].universe),
+    subsidiary: order.subsidiary,
+    currency: order.currency,
+    billedTo,
+    lines,
+    settlement: { autoPay: order.autoPay, ...(order.paymentMethodId ? { paymentMethodId: order.paymentMethodId } : {}) },
+  };
+}
+
+export function renewalInvoiceDraft(request: RenewalInvoiceRequested, billedTo: BilledTo): InvoiceDraft {
+  const source = { kind: 'renewal', renewalTermId: request.renewalTermId, serviceId: request.serviceId } as const;
+  return {
+    invoiceId: invoiceIdOf(source),
+    customerId: request.customerId,
+    source,
+    category: request.category,
+    subsidiary: request.subsidiary,
+    currency: request.amount.currency,
+    billedTo,
+    lines: [
+      {
+        description: `${planName(request.planCode, request.termStartDate)} — renewal, ${periodWording[request.period] ?? request.period}`,
+        planCode: request.planCode,
+        serviceId: request.serviceId,
+        periodStart: request.termStartDate,
+        periodEnd: request.termEndDate,
+        quantity: 1,
+        unitPrice: asMoney(request.amount),
+      },
+    ],
+    settlement: { autoPay: request.autoPay },
+    // a renewal is payable until the service expires: the term's first day
+    payableBy: request.termStartDate,
+  };
+}

@@ -1,0 +1,176 @@
+// Renewal invoices, credit notes and invoice documents against the real app, database and broker:
+// one invoice per renewal term, due at expiration; withdrawals and cancellations credited with
+// numbers of the same series; the PDF with its legal mentions.
+import { randomUUID } from 'node:crypto';
+import { issueDevelopmentToken } from '@billing/auth';
+import { subsidiary, toSubsidiaryDate } from '@billing/billing-kernel';
+import { waitForValue } from '@billing/testing';
+import { Temporal } from 'temporal-polyfill';
+import { InvoicingServiceUnderTest, orderCancelled, orderPlaced, orderWithdrawn, pdfText, renewalInvoiceRequested, uniqueCustomer } from './invoicing-service';
+
+type Money = { currency: string; value: number };
+type DebtAccount = { balances: { currency: string; dueAmount: Money; pendingAmount: Money; unmaturedAmount: Money }[] };
+type BillList = { bills: { billId: string; kind: string; number: string; category: string; status: string; invoiceId?: string; reason?: string; amountDue?: Money }[] };
+
+const today = toSubsidiaryDate(Temporal.Now.instant(), subsidiary('FR'));
+const inDays = (days: number) => today.add({ days }).toString();
+
+describe('bills', () => {
+  let service: InvoicingServiceUnderTest;
+
+  beforeAll(async () => {
+    service = await InvoicingServiceUnderTest.start('bills');
+  });
+
+  afterAll(async () => {
+    await service?.close();
+  });
+
+  const billsOf = (customerId: string) => service.request<BillList>('GET', '/me/bill', { customerId });
+  const debtOf = (customerId: string) => service.request<DebtAccount>('GET', '/me/debtAccount', { customerId });
+
+  describe('renewal invoices', () => {
+    it('issues one invoice per renewal term, charges an automatic renewal, and ignores a duplicate request', async () => {
+      const customerId = uniqueCustomer('autorenew');
+      await service.openAccount(customerId, 'FR');
+      const request = renewalInvoiceRequested(customerId, 'FR', { autoPay: true, termStartDate: inDays(10), termEndDate: inDays(375), amount: 8388 });
+      await service.publishRenewals(request, { ...request, eventId: randomUUID() });
+      const sentinel = renewalInvoiceRequested(customerId, 'FR', { autoPay: false, termStartDate: inDays(20), termEndDate: inDays(50), amount: 100 });
+      await service.publishRenewals(sentinel);
+
+      await service.invoicesTopic.waitFor('InvoiceIssued', (event) => event.source.kind === 'renewal' && event.source.renewalTermId === sentinel.data.renewalTermId, 'the sentinel invoice');
+      const invoices = service.invoicesTopic.ofType('InvoiceIssued', (event) => event.source.kind === 'renewal' && event.source.renewalTermId === request.data.renewalTermId);
+      expect(invoices).toHaveLength(1);
+      expect(invoices[0]).toMatchObject({
+        category: 'autorenew',
+        source: { kind: 'renewal', renewalTermId: request.data.renewalTermId, serviceId: request.data.serviceId },
+        dueDate: inDays(10),
+        lines: [{ planCode: 'web-hosting-pro', serviceId: request.data.serviceId, periodStart: inDays(10), periodEnd: inDays(375), quantity: 1, taxRate: 2000 }],
+        totals: { withoutTax: { value: 8388 }, tax: { value: 1678 }, withTax: { value: 10066 } },
+      });
+      const [paid] = await service.invoicesTopic.waitFor('InvoicePaid', (event) => event.invoiceId === invoices[0].invoiceId, 'the renewal payment');
+      expect(paid.source).toEqual(invoices[0].source);
+
+      // the manual one is not due before the expiration: unmatured
+      const debt = await waitForValue(() => debtOf(customerId), (answer) => answer.body.balances?.[0]?.unmaturedAmount.value === 120, { description: 'the unmatured renewal' });
+      expect(debt.body.balances).toEqual([{ currency: 'EUR', dueAmount: { currency: 'EUR', value: 0 }, pendingAmount: { currency: 'EUR', value: 0 }, unmaturedAmount: { currency: 'EUR', value: 120 } }]);
+    });
+  });
+
+  describe('credit notes', () => {
+    it('credits the withdrawn items of a paid order in the same series, refunded', async () => {
+      const customerId = uniqueCustomer('withdrawal');
+      const method = await service.openAccount(customerId, 'FR');
+      const order = orderPlaced(
+        customerId,
+        'FR',
+        [
+          { planCode: 'web-hosting-pro', universe: 'web', unitPrice: 8199, period: 'P1Y' },
+          { planCode: 'dedicated-ks-1', universe: 'dedicated', unitPrice: 1099 },
+        ],
+        { paymentMethodId: method },
+      );
+      await service.publishOrders(order);
+      const [invoice] = await service.invoicesTopic.waitFor('InvoiceIssued', (event) => event.customerId === customerId, 'the invoice');
+      await service.invoicesTopic.waitFor('InvoicePaid', (event) => event.invoiceId === invoice.invoiceId, 'the payment');
+
+      const withdrawn = order.data.items[1];
+      const event = orderWithdrawn(customerId, order.data, [withdrawn.itemId], invoice.invoiceId, { currency: 'EUR', value: 1319 });
+      await service.publishOrders(event, event);
+      const [note] = await service.invoicesTopic.waitFor('CreditNoteIssued', (candidate) => candidate.invoiceId === invoice.invoiceId, 'the credit note');
+      expect(note).toMatchObject({
+        reason: 'withdrawal',
+        refunded: true,
+        series: invoice.series,
+        subsidiary: 'FR',
+        lines: [{ itemId: withdrawn.itemId, amountWithoutTax: { value: 1099 }, taxRate: 2000 }],
+        taxes: [{ rate: 2000, base: { value: 1099 }, amount: { value: 220 } }],
+        totals: { withoutTax: { value: 1099 }, tax: { value: 220 }, withTax: { value: 1319 } },
+      });
+      // numbered in the invoice's series, after it, with no gap
+      const series = service.invoicesTopic.events
+        .filter((published) => (published.type === 'InvoiceIssued' || published.type === 'CreditNoteIssued') && published.data.series === invoice.series)
+        .map((published) => (published.data as { sequence: number }).sequence)
+        .sort((a, b) => a - b);
+      expect(series).toEqual(Array.from({ length: series.length }, (_, index) => index + 1));
+      expect(note.sequence).toBeGreaterThan(invoice.sequence);
+
+      const bills = await waitForValue(() => billsOf(customerId), (answer) => answer.body.bills?.length === 2, { description: 'the credit note in the bills' });
+      expect(bills.body.bills).toEqual([
+        expect.objectContaining({ kind: 'creditNote', billId: note.creditNoteId, number: note.number, invoiceId: invoice.invoiceId, reason: 'withdrawal', category: 'purchase-web', status: 'issued' }),
+        expect.objectContaining({ kind: 'invoice', billId: invoice.invoiceId, status: 'paid' }),
+      ]);
+      expect(service.invoicesTopic.ofType('CreditNoteIssued', (candidate) => candidate.invoiceId === invoice.invoiceId)).toHaveLength(1);
+    });
+
+    it('cancels the debt of an unpaid order that is cancelled, with a credit note not refunded', async () => {
+      const customerId = uniqueCustomer('cancelled');
+      await service.openAccount(customerId, 'PL', { token: 'tok_insufficient_funds' });
+      const order = orderPlaced(customerId, 'PL', [{ planCode: 'web-hosting-starter', universe: 'web', unitPrice: 1599 }]);
+      await service.publishOrders(order);
+      const [failed] = await service.invoicesTopic.waitFor('InvoicePaymentFailed', (event) => event.customerId === customerId, 'the failed payment');
+      expect(failed).toMatchObject({ reason: 'insufficientFunds', retryable: true });
+      await waitForValue(() => debtOf(customerId), (answer) => answer.body.balances?.[0]?.dueAmount.value === failed.amount.value, { description: 'the debt' });
+
+      await service.publishOrders(orderCancelled(customerId, order.data.orderId));
+      const [note] = await service.invoicesTopic.waitFor('CreditNoteIssued', (event) => event.invoiceId === failed.invoiceId, 'the credit note');
+      expect(note).toMatchObject({ reason: 'refund', refunded: false, currency: 'PLN', totals: order.data.totals });
+      await waitForValue(() => debtOf(customerId), (answer) => answer.body.balances?.length === 0, { description: 'no debt left' });
+      const bill = await service.request('GET', `/me/bill/${failed.invoiceId}`, { customerId });
+      expect(bill).toMatchObject({ body: { status: 'cancelled', amountDue: { value: 0 }, creditNotes: [{ billId: note.creditNoteId, number: note.number }] } });
+      expect(await service.request('POST', `/me/bill/${failed.invoiceId}/pay`, { customerId })).toMatchObject({ status: 409, body: { code: 'INVOICE_CANCELLED' } });
+    });
+  });
+
+  describe('invoice documents', () => {
+    it('serves the PDF of an invoice with its legal mentions', async () => {
+      const customerId = uniqueCustomer('pdf');
+      const method = await service.openAccount(customerId, 'FR', { name: 'Camille Martin' });
+      const order = orderPlaced(customerId, 'FR', [{ planCode: 'web-hosting-pro', universe: 'web', unitPrice: 8199, period: 'P1Y' }], { paymentMethodId: method });
+      await service.publishOrders(order);
+      const [invoice] = await service.invoicesTopic.waitFor('InvoiceIssued', (event) => event.customerId === customerId, 'the invoice');
+      await waitForValue(() => billsOf(customerId), (answer) => answer.body.bills?.length === 1, { description: 'the bill' });
+
+      const response = await fetch(`${service.baseUrl}/me/bill/${invoice.invoiceId}/pdf`, { headers: { authorization: `Bearer ${await issueDevelopmentToken(customerId)}` } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/pdf');
+      const pdf = Buffer.from(await response.arrayBuffer());
+      expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+      const text = pdfText(pdf);
+      for (const mention of [
+        `Invoice ${invoice.number}`,
+        'Cumulus Hosting SAS',
+        'VAT number: FR63921846307',
+        'Camille Martin',
+        '12 rue des Lilas',
+        '59000 Lille',
+        `Issue date: ${toSubsidiaryDate(Temporal.Instant.from(invoice.issuedAt), subsidiary('FR')).toString()}`,
+        `Due date: ${invoice.dueDate}`,
+        '20 %',
+        '81.99 EUR',
+        '20 % on 81.99 EUR: 16.40 EUR',
+        'Total incl. VAT: 98.39 EUR',
+      ]) {
+        expect(text).toContain(mention);
+      }
+      expect(text).not.toMatch(/Reverse charge/);
+    });
+
+    it('prints the reverse-charge mention for an EU business in another member state', async () => {
+      const customerId = uniqueCustomer('b2b');
+      const method = await service.openAccount(customerId, 'FR', { name: 'Weber Hosting GmbH', country: 'DE', vatNumber: 'DE318462759' });
+      const order = orderPlaced(customerId, 'FR', [{ planCode: 'dedicated-ks-1', universe: 'dedicated', unitPrice: 1099 }], { paymentMethodId: method });
+      await service.publishOrders(order);
+      const [invoice] = await service.invoicesTopic.waitFor('InvoiceIssued', (event) => event.customerId === customerId, 'the invoice');
+      expect(invoice).toMatchObject({ reverseCharge: true, taxes: [{ rate: 0, amount: { value: 0 } }], totals: { withTax: { value: 1099 } }, billedTo: { vatNumber: 'DE318462759' } });
+      await waitForValue(() => billsOf(customerId), (answer) => answer.body.bills?.length === 1, { description: 'the bill' });
+
+      const response = await fetch(`${service.baseUrl}/me/bill/${invoice.invoiceId}/pdf`, { headers: { authorization: `Bearer ${await issueDevelopmentToken(customerId)}` } });
+      const text = pdfText(Buffer.from(await response.arrayBuffer()));
+      expect(text).toContain('Customer VAT number: DE318462759');
+      expect(text).toContain('0 %');
+      expect(text).toContain('Autoliquidation / Reverse charge');
+      expect(text).toContain('Late payment: penalties');
+    });
+  });
+});
