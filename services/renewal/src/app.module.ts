@@ -1,11 +1,30 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { databaseModule, HealthModule, loggingModule, MetricsModule } from '@billing/platform';
+import { AuthModule } from '@billing/auth';
+import { MessagingModule } from '@billing/messaging';
+import {
+  ClockModule,
+  databaseModule,
+  EventSourcingModule,
+  HealthModule,
+  loggingModule,
+  METRICS_REGISTRY,
+  MetricsModule,
+  TestClockModule,
+  topicName,
+} from '@billing/platform';
+import { ApiModule } from './api/api.module';
 import type { RenewalConfig } from './config';
 import { renewalMigrations } from './database/migrations';
+import { renewalMessages } from './publishing/renewal-messages';
+import { ReactionsModule } from './reactions/reactions.module';
+import { renewalTopicsOf } from './renewal-policy';
+import { RenewalSettingsModule } from './renewal-settings.module';
+import { scheduleEntities } from './schedule/schedule-records';
 
 @Module({})
 export class AppModule {
   static register(config: RenewalConfig): DynamicModule {
+    const topics = renewalTopicsOf(config);
     return {
       module: AppModule,
       imports: [
@@ -14,10 +33,27 @@ export class AppModule {
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
           applicationName: 'renewal',
+          entities: scheduleEntities,
           migrations: renewalMigrations,
         }),
         HealthModule.forService({ kafkaBrokers: config.KAFKA_BROKERS }),
         MetricsModule.forService('renewal'),
+        ClockModule.forRoot(config.NODE_ENV),
+        TestClockModule.forRoot({ service: 'renewal', environment: config.NODE_ENV, kafkaBrokers: config.KAFKA_BROKERS, topic: topics.testClock }),
+        AuthModule.forRoot(config, config.NODE_ENV),
+        RenewalSettingsModule.forRoot(config),
+        EventSourcingModule.forRoot({ service: 'renewal', topic: topics.renewals, kafkaBrokers: config.KAFKA_BROKERS, toMessages: renewalMessages }),
+        MessagingModule.forRoot({
+          brokers: config.KAFKA_BROKERS,
+          clientId: config.KAFKA_CLIENT_ID ?? 'renewal',
+          // consumer groups are namespaced like the topics, so isolated runs never share a group
+          groupId: topicName(config, 'renewal'),
+          // the service's own topic: the relay publishes to it
+          topics: [topics.renewals],
+          metricsRegistryToken: METRICS_REGISTRY,
+        }),
+        ReactionsModule,
+        ApiModule,
       ],
     };
   }

@@ -1,2 +1,7 @@
-// The renewal service's schema, in the order migrations apply.
-export const renewalMigrations = [];
+// The renewal service's schema, in the order migrations apply: the event store, the consumer
+// tables (checkpoints, processed events), then the renewal schedule.
+import { eventStoreMigrations } from '@billing/eventsourcing';
+import { messagingMigrations } from '@billing/messaging';
+import { CreateRenewalSchedule1780000000000 } from '../schedule/renewal-schedule.migration';
+
+export const renewalMigrations = [...eventStoreMigrations, ...messagingMigrations, CreateRenewalSchedule1780000000000];

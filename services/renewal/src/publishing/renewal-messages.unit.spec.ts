@@ -1,0 +1,41 @@
+import { parseIntegrationEvent } from '@billing/contracts';
+import type { StoredEvent } from '@billing/eventsourcing';
+import { renewalMessages } from './renewal-messages';
+
+const metadata = { correlationId: 'c0a8e2b4-1d3f-4e5a-9b7c-2d4f6a8b0c1e', occurredAt: '2028-03-10T00:00:00.000Z', partitionKey: 'cust-camille' };
+const key = { renewalTermId: '9a7b3c1d-5e2f-5a4b-8c6d-7e8f9a0b1c2d', serviceId: '5d8b1f3a-7c9e-4b2d-8f6a-3c5e7a9b1d2f', customerId: 'cust-camille' };
+
+function stored(type: string, data: unknown): StoredEvent {
+  return {
+    eventId: '0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6',
+    type,
+    schemaVersion: 1,
+    data,
+    metadata,
+    streamId: `renewal-term-${key.renewalTermId}`,
+    streamVersion: 1,
+    position: { transactionId: '1', globalPosition: '1' },
+    storedAt: metadata.occurredAt,
+  } as StoredEvent;
+}
+
+describe('what the renewal service publishes', () => {
+  it('publishes a term that ends unrenewed as RenewalGracePeriodEnded without invoice, valid for its contract', () => {
+    const [envelope] = renewalMessages(stored('RenewalTermExpired', { ...key, expirationDate: '2028-03-10', reason: 'deleteAtExpiration', expiredAt: '2028-03-10T00:00:01.000Z' }));
+    expect(envelope).toMatchObject({ eventId: '0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6', type: 'RenewalGracePeriodEnded', metadata });
+    expect(envelope.data).toEqual({ ...key, expirationDate: '2028-03-10', endedAt: '2028-03-10T00:00:01.000Z' });
+    expect(parseIntegrationEvent('RenewalGracePeriodEnded', 1, envelope.data).success).toBe(true);
+  });
+
+  it('publishes public term events as stored, with the stored id', () => {
+    const lapsed = { ...key, expirationDate: '2028-03-10', suspensionDate: '2028-03-17', terminationDate: '2028-04-09', lapsedAt: '2028-03-10T00:00:01.000Z' };
+    const [envelope] = renewalMessages(stored('RenewalLapsed', lapsed));
+    expect(envelope).toMatchObject({ type: 'RenewalLapsed', schemaVersion: 1, data: lapsed });
+    expect(parseIntegrationEvent('RenewalLapsed', 1, envelope.data).success).toBe(true);
+  });
+
+  it('keeps its bookkeeping private', () => {
+    expect(renewalMessages(stored('RenewalInvoiceIssued', { ...key, invoiceId: 'b2d4f6a8-1c3e-4a5c-9e7a-2b4d6f8a0c1e', issuedAt: metadata.occurredAt }))).toEqual([]);
+    expect(renewalMessages(stored('RenewalTermCancelled', { ...key, expirationDate: '2028-03-10', reason: 'serviceTerminated', cancelledAt: metadata.occurredAt }))).toEqual([]);
+  });
+});

@@ -1,0 +1,98 @@
+// Runs the RenewalTerm decider against a term's stream: read, fold, decide, append at the version
+// read (decide again on a fresh read when another writer got there first). Event ids derive from
+// the term and the step, so the same fact can never be stored twice — whichever replica, retry
+// or redelivery decides it.
+import { randomUUID } from 'node:crypto';
+import type { EventEnvelope, EventMetadata } from '@billing/contracts';
+import { derivedEventId, WrongExpectedVersionError, type EventStore, type NewEvent } from '@billing/eventsourcing';
+import { decide } from '../domain/renewal-term.decide';
+import type { RenewalTermCommand } from '../domain/renewal-term.decide';
+import { evolve, initialRenewalTermState, renewalTermStreamId, type RenewalTermEvent, type RenewalTermState } from '../domain/renewal-term';
+
+const MAX_ATTEMPTS = 5;
+
+/** The step an event records, unique within its term. */
+function stepKeyOf(event: RenewalTermEvent): string {
+  switch (event.type) {
+    case 'RenewalReminderSent':
+      return `reminder-${event.data.daysBeforeExpiration}`;
+    case 'RenewalInvoiceRequested':
+      return 'invoice-requested';
+    case 'RenewalInvoiceIssued':
+      return 'invoice-issued';
+    case 'RenewalPaymentFailed':
+      return `payment-failed-${event.data.attempt}`;
+    case 'RenewalPaymentRetryScheduled':
+      return `payment-retry-${event.data.nextAttempt}`;
+    case 'RenewalSucceeded':
+      return 'succeeded';
+    case 'RenewalLapsed':
+      return 'lapsed';
+    case 'RenewalPaymentDeadlinePassed':
+      return 'payment-deadline-passed';
+    case 'RenewalGracePeriodEnded':
+      return 'grace-period-ended';
+    case 'RenewalTermExpired':
+      return 'expired';
+    case 'RenewalTermCancelled':
+      return 'cancelled';
+  }
+}
+
+export function termEventId(renewalTermId: string, event: RenewalTermEvent): string {
+  return derivedEventId(renewalTermId, stepKeyOf(event));
+}
+
+/** Decides commands one after the other, each on the state the previous ones left. */
+export function decideInTurn(state: RenewalTermState, commands: readonly RenewalTermCommand[]): { state: RenewalTermState; events: RenewalTermEvent[] } {
+  const events: RenewalTermEvent[] = [];
+  let current = state;
+  for (const command of commands) {
+    for (const event of decide(command, current)) {
+      events.push(event);
+      current = evolve(current, event);
+    }
+  }
+  return { state: current, events };
+}
+
+export type TermDecision = (state: RenewalTermState) => { state: RenewalTermState; events: readonly RenewalTermEvent[] };
+
+export type TermOutcome = Readonly<{ state: RenewalTermState; appended: readonly RenewalTermEvent[] }>;
+
+export class RenewalTermStreams {
+  constructor(private readonly store: EventStore) {}
+
+  async load(renewalTermId: string): Promise<{ state: RenewalTermState; version: number }> {
+    const { events, currentVersion } = await this.store.readStream<RenewalTermEvent>(renewalTermStreamId(renewalTermId));
+    const state = events.reduce<RenewalTermState>((current, { type, data }) => evolve(current, { type, data } as RenewalTermEvent), initialRenewalTermState());
+    return { state, version: currentVersion };
+  }
+
+  /**
+   * Loads the term, lets `decision` decide on its state, appends what it decided. `occurredAt`
+   * stamps the events; `cause` (an incoming event) carries its correlation on.
+   */
+  async execute(renewalTermId: string, customerId: string, decision: TermDecision, occurredAt: string, cause?: EventEnvelope): Promise<TermOutcome> {
+    const streamId = renewalTermStreamId(renewalTermId);
+    for (let attempt = 1; ; attempt++) {
+      const { state, version } = await this.load(renewalTermId);
+      const decided = decision(state);
+      if (decided.events.length === 0) return { state: decided.state, appended: [] };
+      const metadata: EventMetadata = {
+        correlationId: cause?.metadata.correlationId ?? randomUUID(),
+        ...(cause ? { causationId: cause.eventId } : {}),
+        occurredAt,
+        partitionKey: customerId,
+        ...(cause?.metadata.traceparent ? { traceparent: cause.metadata.traceparent } : {}),
+      };
+      const events = decided.events.map((event) => ({ ...event, eventId: termEventId(renewalTermId, event), metadata }) as NewEvent<RenewalTermEvent>);
+      try {
+        await this.store.append(streamId, events, { expectedVersion: version === 0 ? 'noStream' : version });
+        return { state: decided.state, appended: decided.events };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError) || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+}
