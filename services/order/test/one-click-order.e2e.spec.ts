@@ -29,7 +29,10 @@ beforeAll(async () => {
   platform = await PlatformUnderTest.start({
     services: ['order', 'invoicing'],
     // reconcile unknown payment outcomes within seconds, not the production half-minute
-    serviceEnv: { invoicing: { PAYMENT_RECONCILIATION_INTERVAL_MS: '250', PAYMENT_OUTCOME_TIMEOUT_MS: '1500' } },
+    // and let a SIGKILLed member leave its consumer groups in seconds, not the default 30 s
+    serviceEnv: {
+      invoicing: { PAYMENT_RECONCILIATION_INTERVAL_MS: '250', PAYMENT_OUTCOME_TIMEOUT_MS: '1500', KAFKA_CONSUMER_SESSION_TIMEOUT_MS: '6000' },
+    },
   });
 });
 
@@ -90,9 +93,9 @@ class Customer {
     return status.status === 200 ? status.body.status : undefined;
   }
 
-  waitForOrderStatus(orderId: string, expected: string): Promise<string | undefined> {
+  waitForOrderStatus(orderId: string, expected: string, timeoutMs = 60_000): Promise<string | undefined> {
     return waitForValue(() => this.orderStatus(orderId), (status) => status === expected, {
-      timeoutMs: 60_000,
+      timeoutMs,
       description: `order ${orderId} to be ${expected}`,
     });
   }
@@ -222,7 +225,8 @@ describe('invoice numbering under load', () => {
     await platform.restart('invoicing');
     const orderIds = await placing;
 
-    await Promise.all(orders.map(({ customer }, index) => customer.waitForOrderStatus(orderIds[index], 'delivered')));
+    // a restart costs a rebalance and a backlog of 200 orders on two cores: wait generously
+    await Promise.all(orders.map(({ customer }, index) => customer.waitForOrderStatus(orderIds[index], 'delivered', 180_000)));
     const database = new Client({ connectionString: platform.databaseUrl('invoicing') });
     await database.connect();
     try {

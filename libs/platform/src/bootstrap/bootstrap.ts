@@ -73,7 +73,8 @@ export async function runService<S extends z.ZodType<ServiceConfig>>(service: Se
     await app.listen(config.PORT, config.HOST);
   } catch (error) {
     const cause = error as NodeJS.ErrnoException;
-    fail(service.name, `PORT: cannot listen on ${config.HOST}:${config.PORT}: ${cause.code ?? cause.message}`);
+    const portProblem = cause.code === 'EADDRINUSE' || cause.code === 'EACCES' || cause.code === 'EADDRNOTAVAIL';
+    fail(service.name, portProblem ? `PORT: cannot listen on ${config.HOST}:${config.PORT}: ${cause.code}` : `failed to start: ${cause.message}`);
   }
   app.get(Logger).log(`${service.name} listening on http://${config.HOST}:${config.PORT} (OpenAPI at /docs)`);
 }

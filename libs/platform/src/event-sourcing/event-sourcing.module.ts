@@ -43,14 +43,34 @@ function relayLogger(logger: Logger): RelayLogger {
 
 @Injectable()
 class OutboxRelayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('OutboxRelay');
+  private stopped = false;
+  private retry?: NodeJS.Timeout;
+
   constructor(@Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.relay?.start();
+  onApplicationBootstrap(): void {
+    void this.startRelay(1);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retry);
     await this.relay?.stop();
+  }
+
+  // A broker that is still loading (or briefly away) at boot must not kill the service: the
+  // events wait in the store, and the relay starts as soon as the broker answers.
+  private async startRelay(attempt: number): Promise<void> {
+    if (!this.relay || this.stopped) return;
+    try {
+      await this.relay.start();
+    } catch (error) {
+      const delayMs = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
+      this.logger.warn({ msg: 'outbox relay could not start; retrying', attempt, delayMs, error: (error as Error).message });
+      await this.relay.stop().catch(() => undefined);
+      this.retry = setTimeout(() => void this.startRelay(attempt + 1), delayMs);
+    }
   }
 }
 
