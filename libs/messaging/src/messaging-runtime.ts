@@ -113,24 +113,14 @@ export class MessagingRuntime {
       const configured = this.options.topics ?? [];
       const named = new Set(configured.map((spec) => (typeof spec === 'string' ? spec : spec.topic)));
       const topics = [...configured, ...[...new Set(subscribed)].filter((topic) => !named.has(topic))];
+      // also waits until every partition has a leader (a topic another service has just created)
       await this.whileBrokerSettles(() => this.ensureTopics(topics));
-      // a topic another service has just created may not have its leaders yet: subscribing then
-      // fails with "does not host this topic-partition", so wait until every partition has one
-      await this.whileBrokerSettles(() => this.assertLeadersElected(topics.map((spec) => (typeof spec === 'string' ? spec : spec.topic))));
       await this.producer.connect();
       await Promise.all(this.consumers.map((consumer) => consumer.start()));
     } catch (error) {
       await this.stop().catch(() => undefined);
       throw error;
     }
-  }
-
-  private async assertLeadersElected(topics: string[]): Promise<void> {
-    if (topics.length === 0) return;
-    const admin = await this.connectedAdmin();
-    const metadata = await admin.fetchTopicMetadata({ topics });
-    const leaderless = metadata.topics.filter((topic) => topic.partitions.length === 0 || topic.partitions.some((partition) => partition.leader < 0));
-    if (leaderless.length) throw new Error(`no leader yet for ${leaderless.map((topic) => topic.name).join(', ')}`);
   }
 
   /** Retries a boot step while the broker is still settling (loading coordinators, electing leaders). */

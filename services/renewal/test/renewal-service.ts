@@ -70,28 +70,15 @@ export class RenewalsTopicRecorder {
   }
 }
 
-/**
- * Creates the run's topics before the service boots. A busy broker sometimes answers a
- * just-created topic's metadata with UNKNOWN_TOPIC_OR_PARTITION, which kafkajs' createTopics
- * does not retry: the harness retries here, and the service then finds its topics existing.
- */
+/** Creates the run's topics (and waits for their leaders) before the service boots. */
 export async function provisionTopics(prefix: string): Promise<void> {
   const admin = testKafka('renewal-test-admin').admin();
   await admin.connect();
   try {
-    const provisioner = new TopicProvisioner(admin);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await provisioner.ensureTopics([
-          ...[topics.renewals, topics.services, topics.invoices].map((topic) => `${prefix}.${topic}`),
-          { topic: `${prefix}.${TEST_CLOCK_TOPIC}`, partitions: 1, deadLetter: false, configs: { 'cleanup.policy': 'compact' } },
-        ]);
-        return;
-      } catch (error) {
-        if (attempt >= 5) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-    }
+    await new TopicProvisioner(admin).ensureTopics([
+      ...[topics.renewals, topics.services, topics.invoices].map((topic) => `${prefix}.${topic}`),
+      { topic: `${prefix}.${TEST_CLOCK_TOPIC}`, partitions: 1, deadLetter: false, configs: { 'cleanup.policy': 'compact' } },
+    ]);
   } finally {
     await admin.disconnect();
   }

@@ -110,19 +110,9 @@ export class SubscriptionServiceUnderTest {
     private readonly producer: EventProducer,
   ) {}
 
-  /**
-   * Boots the service on a fresh database and topic prefix. The broker is shared by every suite
-   * of the machine: a boot that meets a topic just created and not yet served (kafkajs' admin
-   * waits for leaders but not for UNKNOWN_TOPIC_OR_PARTITION) is cleaned up and tried once more.
-   */
+  /** Boots the service on a fresh database and topic prefix. */
   static async start(label: string, startAt: Temporal.Instant, env: Record<string, string> = {}): Promise<SubscriptionServiceUnderTest> {
-    try {
-      return await SubscriptionServiceUnderTest.boot(label, startAt, env);
-    } catch (error) {
-      if ((error as Error).name !== 'KafkaJSProtocolError') throw error;
-      process.stderr.write(`subscription test boot met ${(error as Error).message}: booting again\n`);
-      return SubscriptionServiceUnderTest.boot(label, startAt, env);
-    }
+    return SubscriptionServiceUnderTest.boot(label, startAt, env);
   }
 
   private static async boot(label: string, startAt: Temporal.Instant, env: Record<string, string>): Promise<SubscriptionServiceUnderTest> {

@@ -14,11 +14,26 @@ export function uniqueTopicName(name: string): string {
   return `test.${name}.${randomUUID().slice(0, 8)}`;
 }
 
+/**
+ * Creates the topics and waits until every partition has a leader. kafkajs' own wait gives up on
+ * UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker answers until its metadata has caught up.
+ */
 export async function createTopics(admin: Admin, topics: string[], numPartitions = 3): Promise<void> {
   await admin.createTopics({
-    waitForLeaders: true,
+    waitForLeaders: false,
     topics: topics.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })),
   });
+  await waitUntil(
+    async () => {
+      try {
+        const metadata = await admin.fetchTopicMetadata({ topics });
+        return metadata.topics.every((topic) => topic.partitions.length === numPartitions && topic.partitions.every((partition) => partition.leader >= 0));
+      } catch {
+        return false;
+      }
+    },
+    { timeoutMs: 30_000, description: `leaders for ${topics.join(', ')}` },
+  );
 }
 
 /** Total messages a group still has to read on a topic (end offsets minus committed offsets). */

@@ -67,8 +67,18 @@ function checkedProfile(command: UpdateCustomerAccount['data']): CustomerProfile
   return { subsidiary: seller.code, name, postalAddress, country, ...(vatNumber ? { vatNumber } : {}), email };
 }
 
+/** Field by field: a profile read back from the store (jsonb) has its keys in another order. */
 function sameProfile(a: CustomerProfile, b: CustomerProfile): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, field]) => field !== undefined);
+    return `{${entries.sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([key, field]) => `${JSON.stringify(key)}:${canonicalJson(field)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 function accountUpdated(customerId: string, profile: CustomerProfile, defaultPaymentMethodId: string | undefined, updatedAt: string): CustomerAccountUpdated {
