@@ -115,9 +115,13 @@ export function serviceHealthSuite<S extends z.ZodType<ServiceConfig>>(
         KAFKA_BROKERS: testKafkaBrokers().join(','),
       });
       try {
+        // a boot right after the broker restarted waits for its coordinators and leaders
         await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/health/live`)).ok, {
-          timeoutMs: 30_000,
+          timeoutMs: 90_000,
+          intervalMs: 250,
           description: `${service.name} to listen on ${port}`,
+        }).catch((error: Error) => {
+          throw new Error(`${error.message}\n${running.output().stderr.slice(-2_000)}`);
         });
         running.child.kill('SIGTERM');
         const result = await running.exited;
@@ -126,6 +130,6 @@ export function serviceHealthSuite<S extends z.ZodType<ServiceConfig>>(
       } finally {
         running.child.kill('SIGKILL');
       }
-    });
+    }, 120_000);
   });
 }

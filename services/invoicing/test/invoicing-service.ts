@@ -3,7 +3,7 @@
 // publishes on billing.invoices.v1, and the order and renewal services are played by producing
 // their events (the contracts' examples, adjusted) on the prefixed topics.
 import { randomUUID } from 'node:crypto';
-import { inflateSync } from 'node:zlib';
+import { constants, inflateSync } from 'node:zlib';
 import { issueDevelopmentToken } from '@billing/auth';
 import {
   computeInvoiceTotals,
@@ -168,8 +168,13 @@ export class InvoicingServiceUnderTest {
   }
 
   /** The charges the sandbox gateway recorded for an invoice (its idempotency keys start with its id). */
-  async sandboxChargesOf(invoiceId: string): Promise<{ idempotency_key: string; status: string; amount: string }[]> {
-    return this.query(`SELECT idempotency_key, status, amount FROM payment_gateway_sandbox.charges WHERE idempotency_key LIKE $1 ORDER BY created_at`, [`${invoiceId}:%`]);
+  async sandboxChargesOf(invoiceId: string): Promise<{ idempotency_key: string; charge_id: string; status: string; amount: string }[]> {
+    return this.query(`SELECT idempotency_key, charge_id::text, status, amount FROM payment_gateway_sandbox.charges WHERE idempotency_key LIKE $1 ORDER BY created_at`, [`${invoiceId}:%`]);
+  }
+
+  /** The refunds the sandbox gateway made for a credit note. */
+  async sandboxRefundsOf(creditNoteId: string): Promise<{ refund_id: string; charge_id: string; status: string; amount: string }[]> {
+    return this.query(`SELECT refund_id, charge_id, status, amount FROM payment_gateway_sandbox.refunds WHERE idempotency_key = $1`, [`refund:${creditNoteId}`]);
   }
 
   /** PUT /me and a payment method with this sandbox token; returns the payment method id. */
@@ -209,7 +214,7 @@ export function uniqueCustomer(name: string): string {
 
 // ── the other services' events (the contracts' examples, adjusted) ──
 
-function envelope<T extends 'OrderPlaced' | 'OrderCancelled' | 'OrderWithdrawn' | 'RenewalInvoiceRequested'>(type: T, customerId: string, data: unknown, topic: string): EventEnvelope {
+function envelope<T extends 'OrderPlaced' | 'OrderCancelled' | 'OrderWithdrawn' | 'RenewalInvoiceRequested' | 'RenewalPaymentRetryScheduled'>(type: T, customerId: string, data: unknown, topic: string): EventEnvelope {
   const example = exampleEnvelopeOf(type);
   const candidate = { ...example, eventId: randomUUID(), data, metadata: { ...example.metadata, correlationId: randomUUID(), occurredAt: new Date().toISOString(), partitionKey: customerId } };
   const parsed = parseIntegrationEventEnvelope(candidate, { topic });
@@ -279,6 +284,27 @@ export function renewalInvoiceRequested(customerId: string, subsidiary: Subsidia
   return envelope('RenewalInvoiceRequested', customerId, data, topics.renewals) as EventEnvelope & { data: RenewalInvoiceRequested };
 }
 
+/** Renewal's dunning: the next attempt of a renewal invoice, on its retry day. */
+export function renewalPaymentRetry(request: EventEnvelope & { data: RenewalInvoiceRequested }, invoiceId: string, nextAttempt: number): EventEnvelope {
+  const { renewalTermId, serviceId, customerId } = request.data;
+  return envelope(
+    'RenewalPaymentRetryScheduled',
+    customerId,
+    {
+      renewalTermId,
+      serviceId,
+      customerId,
+      invoiceId,
+      failedAttempt: nextAttempt - 1,
+      failureReason: 'insufficientFunds',
+      nextAttempt,
+      retryOn: new Date().toISOString().slice(0, 10),
+      scheduledAt: new Date().toISOString(),
+    },
+    topics.renewals,
+  );
+}
+
 /**
  * The text a PDF shows: its content streams (inflated when compressed), with the hex strings of
  * the text operators (pdfkit writes `[<48656c6c6f> 20 <…>] TJ`) decoded and joined per operator.
@@ -286,11 +312,12 @@ export function renewalInvoiceRequested(customerId: string, subsidiary: Subsidia
 export function pdfText(pdf: Buffer): string {
   const raw = pdf.toString('latin1');
   const texts: string[] = [];
-  for (const match of raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
+  // pdfkit ends a stream's data with "\nendstream": a data byte 0x0D before it belongs to the data
+  for (const match of raw.matchAll(/stream\r?\n([\s\S]*?)\nendstream/g)) {
     const bytes = Buffer.from(match[1], 'latin1');
     let content: string;
     try {
-      content = inflateSync(bytes).toString('latin1');
+      content = inflateSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH }).toString('latin1');
     } catch {
       content = match[1];
     }

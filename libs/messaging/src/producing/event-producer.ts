@@ -11,6 +11,8 @@ export interface EventProducerOptions {
 export class EventProducer {
   private readonly producer: Producer;
   private connected?: Promise<void>;
+  /** the last send: sends go one after the other (see send) */
+  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(kafka: Kafka, private readonly options: EventProducerOptions = {}) {
     // idempotent: a retried send after a lost ack is written once; kafkajs keeps ordering per
@@ -44,9 +46,17 @@ export class EventProducer {
     return this.send(topic, events.map(eventMessage));
   }
 
-  /** Raw messages, acknowledged by every in-sync replica. */
-  async send(topic: string, messages: Message[]): Promise<RecordMetadata[]> {
-    await this.connect();
-    return this.producer.send({ topic, messages, acks: -1, compression: this.options.compression ?? CompressionTypes.None });
+  /**
+   * Raw messages, acknowledged by every in-sync replica. Concurrent calls are sent one after the
+   * other: kafkajs' idempotent producer numbers the batches of concurrent sends in one order and may
+   * send them in another, which the broker refuses (OUT_OF_ORDER_SEQUENCE_NUMBER).
+   */
+  send(topic: string, messages: Message[]): Promise<RecordMetadata[]> {
+    const sent = this.tail.then(async () => {
+      await this.connect();
+      return this.producer.send({ topic, messages, acks: -1, compression: this.options.compression ?? CompressionTypes.None });
+    });
+    this.tail = sent.catch(() => undefined);
+    return sent;
   }
 }
