@@ -377,6 +377,14 @@ export const integrationEventExamples: { readonly [T in IntegrationEventType]: I
     refunded: true,
     issuedAt: '2025-03-20T16:13:00+01:00',
   },
+  CreditNoteRefunded: {
+    creditNoteId: 'f0e1d2c3-b4a5-4968-8776-655443322110',
+    invoiceId: orderInvoiceId,
+    customerId,
+    amount: eur(10066),
+    gatewayRefundId: 're_3f9a1c2b7d',
+    refundedAt: '2025-03-20T16:13:02+01:00',
+  },
 };
 
 /**

@@ -4,9 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import { issueDevelopmentToken } from '@billing/auth';
 import { subsidiary, toSubsidiaryDate } from '@billing/billing-kernel';
-import { waitForValue } from '@billing/testing';
+import { waitForValue, waitUntil } from '@billing/testing';
 import { Temporal } from 'temporal-polyfill';
-import { InvoicingServiceUnderTest, orderCancelled, orderPlaced, orderWithdrawn, pdfText, renewalInvoiceRequested, uniqueCustomer } from './invoicing-service';
+import { InvoicingServiceUnderTest, orderCancelled, orderPlaced, orderWithdrawn, pdfText, renewalInvoiceRequested, renewalPaymentRetry, uniqueCustomer } from './invoicing-service';
 
 type Money = { currency: string; value: number };
 type DebtAccount = { balances: { currency: string; dueAmount: Money; pendingAmount: Money; unmaturedAmount: Money }[] };
@@ -57,6 +57,39 @@ describe('bills', () => {
     });
   });
 
+  describe('dunning', () => {
+    it('charges again on each retry renewal asks for, once per attempt, with the method the customer has now', async () => {
+      const customerId = uniqueCustomer('dunning');
+      await service.openAccount(customerId, 'FR', { token: 'tok_insufficient_funds' });
+      const request = renewalInvoiceRequested(customerId, 'FR', { autoPay: true, termStartDate: inDays(5), termEndDate: inDays(370), amount: 8388 });
+      await service.publishRenewals(request);
+      const [first] = await service.invoicesTopic.waitFor('InvoicePaymentFailed', (event) => event.customerId === customerId, 'the first attempt');
+      expect(first).toMatchObject({ attempt: 1, reason: 'insufficientFunds', retryable: true });
+
+      // day +1: the second attempt fails too; the same request delivered twice charges once
+      const second = renewalPaymentRetry(request, first.invoiceId, 2);
+      await service.publishRenewals(second, { ...second, eventId: randomUUID() });
+      await service.invoicesTopic.waitFor('InvoicePaymentFailed', (event) => event.invoiceId === first.invoiceId, 'the second attempt', 2);
+
+      // the customer adds a card that works; day +3: the third attempt takes it
+      await service.request('POST', '/me/payment/method', { customerId, body: { type: 'card', token: 'tok_success', default: true } });
+      await service.publishRenewals(renewalPaymentRetry(request, first.invoiceId, 3));
+      const [paid] = await service.invoicesTopic.waitFor('InvoicePaid', (event) => event.invoiceId === first.invoiceId, 'the third attempt');
+      expect(paid.source).toEqual({ kind: 'renewal', renewalTermId: request.data.renewalTermId, serviceId: request.data.serviceId });
+      // a late retry request for a paid invoice charges nothing
+      await service.publishRenewals(renewalPaymentRetry(request, first.invoiceId, 4));
+      const sentinel = renewalInvoiceRequested(customerId, 'FR', { autoPay: false, termStartDate: inDays(20), termEndDate: inDays(50), amount: 100 });
+      await service.publishRenewals(sentinel);
+      await service.invoicesTopic.waitFor('InvoiceIssued', (event) => event.source.kind === 'renewal' && event.source.renewalTermId === sentinel.data.renewalTermId, 'the sentinel invoice');
+      const charges = await service.sandboxChargesOf(first.invoiceId);
+      expect(charges.map((charge) => [charge.idempotency_key, charge.status])).toEqual([
+        [`${first.invoiceId}:1`, 'failed'],
+        [`${first.invoiceId}:2`, 'failed'],
+        [`${first.invoiceId}:3`, 'succeeded'],
+      ]);
+    });
+  });
+
   describe('credit notes', () => {
     it('credits the withdrawn items of a paid order in the same series, refunded', async () => {
       const customerId = uniqueCustomer('withdrawal');
@@ -101,6 +134,58 @@ describe('bills', () => {
         expect.objectContaining({ kind: 'invoice', billId: invoice.invoiceId, status: 'paid' }),
       ]);
       expect(service.invoicesTopic.ofType('CreditNoteIssued', (candidate) => candidate.invoiceId === invoice.invoiceId)).toHaveLength(1);
+
+      // the money goes back through the gateway, to the charge that paid the invoice, once
+      const [refund] = await service.invoicesTopic.waitFor('CreditNoteRefunded', (candidate) => candidate.creditNoteId === note.creditNoteId, 'the refund');
+      expect(refund).toMatchObject({ invoiceId: invoice.invoiceId, customerId, amount: { currency: 'EUR', value: 1319 } });
+      const [charge] = await service.sandboxChargesOf(invoice.invoiceId);
+      expect(await service.sandboxRefundsOf(note.creditNoteId)).toEqual([{ refund_id: refund.gatewayRefundId, charge_id: charge.charge_id, status: 'succeeded', amount: '1319' }]);
+      expect(await service.query(`SELECT * FROM refunds_in_flight WHERE credit_note_id = $1`, [note.creditNoteId])).toEqual([]);
+      const shown = await waitForValue(
+        () => service.request<{ creditNotes: { billId: string; refundedAt?: string }[] }>('GET', `/me/bill/${invoice.invoiceId}`, { customerId }),
+        (answer) => answer.body.creditNotes?.[0]?.refundedAt !== undefined,
+        { description: 'the refund on the bill' },
+      );
+      expect(shown.body.creditNotes).toEqual([expect.objectContaining({ billId: note.creditNoteId, refunded: true, refundedAt: new Date(refund.refundedAt).toISOString() })]);
+
+      // the other item withdrawn too: the rest is credited and refunded, to the cent of the charge
+      await service.publishOrders(orderWithdrawn(customerId, order.data, [order.data.items[0].itemId], invoice.invoiceId, { currency: 'EUR', value: 9839 }));
+      const [, rest] = await service.invoicesTopic.waitFor('CreditNoteIssued', (candidate) => candidate.invoiceId === invoice.invoiceId, 'the credit of the rest', 2);
+      await service.invoicesTopic.waitFor('CreditNoteRefunded', (candidate) => candidate.creditNoteId === rest.creditNoteId, 'the refund of the rest');
+      const refunded = await service.query<{ total: string }>(`SELECT sum(amount)::text AS total FROM payment_gateway_sandbox.refunds WHERE charge_id = $1 AND status = 'succeeded'`, [charge.charge_id]);
+      expect(Number(refunded[0].total)).toBe(invoice.totals.withTax.value);
+    });
+
+    it('pays back a refund left owed by a crash, once, when the reconciler asks the gateway again', async () => {
+      const customerId = uniqueCustomer('refund-crash');
+      const method = await service.openAccount(customerId, 'FR');
+      const order = orderPlaced(customerId, 'FR', [{ planCode: 'web-hosting-pro', universe: 'web', unitPrice: 8199, period: 'P1Y' }], { paymentMethodId: method });
+      await service.publishOrders(order);
+      const [invoice] = await service.invoicesTopic.waitFor('InvoiceIssued', (event) => event.customerId === customerId, 'the invoice');
+      await service.invoicesTopic.waitFor('InvoicePaid', (event) => event.invoiceId === invoice.invoiceId, 'the payment');
+      await service.publishOrders(orderCancelled(customerId, order.data.orderId));
+      const [note] = await service.invoicesTopic.waitFor('CreditNoteIssued', (event) => event.invoiceId === invoice.invoiceId, 'the credit note');
+      await service.invoicesTopic.waitFor('CreditNoteRefunded', (event) => event.creditNoteId === note.creditNoteId, 'the refund');
+
+      // as if the process had died after the credit note's transaction, before the gateway answered:
+      // the refund is owed again, and its outcome unrecorded in the store
+      await service.query(`DELETE FROM event_store.events WHERE stream_id = $1 AND event_type = 'RefundSucceeded'`, [`invoice-${invoice.invoiceId}`]);
+      await service.query(
+        `INSERT INTO refunds_in_flight (idempotency_key, invoice_id, credit_note_id, customer_id, currency, amount, started_at) VALUES ($1, $2, $3, $4, 'EUR', $5, now() - interval '1 hour')`,
+        [`refund:${note.creditNoteId}`, invoice.invoiceId, note.creditNoteId, customerId, note.totals.withTax.value],
+      );
+      await waitUntil(async () => (await service.query(`SELECT 1 FROM refunds_in_flight WHERE credit_note_id = $1`, [note.creditNoteId])).length === 0, {
+        timeoutMs: 20_000,
+        description: 'the reconciler to settle the refund',
+      });
+      // asked again with the same key: the gateway answered with its first refund, and refunded nothing more
+      const refunds = await service.sandboxRefundsOf(note.creditNoteId);
+      expect(refunds).toHaveLength(1);
+      const stored = await service.query<{ gateway_refund_id: string }>(
+        `SELECT data->>'gatewayRefundId' AS gateway_refund_id FROM event_store.events WHERE stream_id = $1 AND event_type = 'RefundSucceeded'`,
+        [`invoice-${invoice.invoiceId}`],
+      );
+      expect(stored).toEqual([{ gateway_refund_id: refunds[0].refund_id }]);
     });
 
     it('cancels the debt of an unpaid order that is cancelled, with a credit note not refunded', async () => {

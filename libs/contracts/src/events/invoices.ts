@@ -167,6 +167,15 @@ export const creditNoteIssuedSchema = z
   })
   .superRefine(checkAmounts);
 
+export const creditNoteRefundedSchema = z.object({
+  creditNoteId: described(uuidSchema, 'The credit note whose amount went back to the customer.'),
+  invoiceId: described(invoiceIdSchema, 'The invoice it corrects, and whose charge is refunded.'),
+  customerId: customerIdSchema,
+  amount: described(moneySchema, "The amount paid back to the invoice's payment method, tax included: the credit note's total."),
+  gatewayRefundId: described(z.string().min(1), "The payment gateway's reference of the refund."),
+  refundedAt: instantSchema,
+});
+
 export const customerAccountUpdatedSchema = z.object({
   customerId: customerIdSchema,
   subsidiary: subsidiarySchema,
@@ -222,6 +231,14 @@ export const invoiceEvents = [
     schema: creditNoteIssuedSchema,
     description: 'A credit note was issued against an invoice, numbered in the same series.',
   }),
+  defineEvent({
+    type: 'CreditNoteRefunded',
+    schemaVersion: 1,
+    topic,
+    schema: creditNoteRefundedSchema,
+    description:
+      'The amount of a credit note with `refunded: true` was paid back through the payment gateway, to the method that paid the invoice. Exactly once per credit note.',
+  }),
 ] as const;
 
 export type InvoiceSource = z.infer<typeof invoiceSourceSchema>;
@@ -232,3 +249,4 @@ export type InvoiceIssued = z.infer<typeof invoiceIssuedSchema>;
 export type InvoicePaid = z.infer<typeof invoicePaidSchema>;
 export type InvoicePaymentFailed = z.infer<typeof invoicePaymentFailedSchema>;
 export type CreditNoteIssued = z.infer<typeof creditNoteIssuedSchema>;
+export type CreditNoteRefunded = z.infer<typeof creditNoteRefundedSchema>;

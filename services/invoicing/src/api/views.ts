@@ -62,7 +62,13 @@ export function billSummaryView(bill: BillRecord) {
           amountDue: money(bill.currency, bill.status === 'unpaid' ? Math.max(0, bill.totalWithTax - bill.creditedAmount) : 0),
           ...(bill.creditedAmount > 0 ? { creditedAmount: money(bill.currency, bill.creditedAmount) } : {}),
         }
-      : { invoiceId: bill.invoiceId, reason: bill.creditNoteReason, refunded: bill.refunded }),
+      : {
+          invoiceId: bill.invoiceId,
+          reason: bill.creditNoteReason,
+          refunded: bill.refunded,
+          // refunded: true says the money goes back; refundedAt says the gateway has paid it
+          ...(bill.refundedAt ? { refundedAt: bill.refundedAt.toISOString() } : {}),
+        }),
   };
 }
 
@@ -78,7 +84,18 @@ export function billView(bill: BillRecord, creditNotes: readonly BillRecord[]) {
     taxes: document.taxes,
     ...(bill.paidAt ? { paidAt: bill.paidAt.toISOString() } : {}),
     ...(bill.lastPaymentFailure && bill.status === 'unpaid' ? { lastPaymentFailure: bill.lastPaymentFailure } : {}),
-    ...(bill.kind === 'invoice' ? { creditNotes: creditNotes.map((note) => ({ billId: note.billId, number: note.number, totals: billSummaryView(note).totals })) } : {}),
+    ...(bill.kind === 'invoice'
+      ? {
+          creditNotes: creditNotes.map((note) => ({
+            billId: note.billId,
+            number: note.number,
+            reason: note.creditNoteReason,
+            totals: billSummaryView(note).totals,
+            refunded: note.refunded,
+            ...(note.refundedAt ? { refundedAt: note.refundedAt.toISOString() } : {}),
+          })),
+        }
+      : {}),
   };
 }
 

@@ -3,11 +3,12 @@ import { PaymentGatewayModule } from '../payments/payment-gateway.module';
 import { CustomerAccounts } from './customer-accounts';
 import { InvoiceIssuing } from './invoice-issuing';
 import { InvoicePayments } from './invoice-payments';
+import { InvoiceRefunds } from './invoice-refunds';
 import { PaymentReconciler } from './payment-reconciler';
 
 @Module({
   imports: [PaymentGatewayModule],
-  providers: [CustomerAccounts, InvoiceIssuing, InvoicePayments, PaymentReconciler],
-  exports: [CustomerAccounts, InvoiceIssuing, InvoicePayments],
+  providers: [CustomerAccounts, InvoiceIssuing, InvoicePayments, InvoiceRefunds, PaymentReconciler],
+  exports: [CustomerAccounts, InvoiceIssuing, InvoicePayments, InvoiceRefunds],
 })
 export class CommandsModule {}

@@ -9,13 +9,19 @@ import type { EventMetadata } from '@billing/contracts';
 import { derivedEventId, foldEvents, WrongExpectedVersionError, type NewEvent, type PostgresEventStore } from '@billing/eventsourcing';
 import { CLOCK, EVENT_STORE, type Clock } from '@billing/platform';
 import { Temporal } from 'temporal-polyfill';
-import { invoiceStreamId, type CreditNoteReason, type InvoiceEvent, type InvoiceState } from '../domain/invoice';
+import { invoiceStreamId, refundIdempotencyKey, type CreditNoteReason, type InvoiceEvent, type InvoiceState } from '../domain/invoice';
 import { decideInvoice, invoiceDecider, type CreditScope, type IssueInvoice } from '../domain/invoice.decide';
 import { documentNumber, seriesOf } from '../domain/invoice-series';
 import { BillNotFound, InvoiceTaxRefused } from '../domain/invoicing-refusals';
 import { INVOICING_SETTINGS, type InvoicingSettings } from '../invoicing-settings';
 import { instantText } from './event-metadata';
 import { takeNextNumber } from './invoice-numbering';
+
+/** A refund owed (see InvoiceRefunds): written in the credit note's transaction. */
+const insertRefundInFlightSql = `
+  INSERT INTO refunds_in_flight (idempotency_key, invoice_id, credit_note_id, customer_id, currency, amount)
+  VALUES ($1, $2, $3, $4, $5, $6)
+  ON CONFLICT (idempotency_key) DO NOTHING`;
 
 /** An invoice to issue, as its source describes it: the number and the issue time come at issue. */
 export type InvoiceDraft = Omit<IssueInvoice['data'], 'number' | 'issuedAt' | 'issueDate'>;
@@ -84,6 +90,12 @@ export class InvoiceIssuing {
         { type: 'IssueCreditNote', data: { ...request, number: documentNumber(series, taken.sequence), issuedAt: taken.issuedAt, issueDate } },
         state,
       );
+      // a credit note paid back: owed from this transaction on, until the gateway's answer is stored
+      for (const event of events) {
+        if (event.type !== 'CreditNoteIssued' || !event.data.refunded) continue;
+        const { creditNoteId, invoiceId, customerId, totals } = event.data;
+        await client.query(insertRefundInFlightSql, [refundIdempotencyKey(creditNoteId), invoiceId, creditNoteId, customerId, totals.withTax.currency, totals.withTax.value]);
+      }
       return events.map((event) => ({ ...event, eventId: derivedEventId(request.creditNoteId, event.type), metadata: metadataOf(taken.issuedAt) }));
     });
   }

@@ -11,7 +11,7 @@ import { CLOCK, EVENT_STORE, type Clock } from '@billing/platform';
 import { paymentMethodOf, type CustomerAccountState } from '../domain/customer-account';
 import { invoiceStreamId, type InvoiceEvent, type InvoiceState, type PaymentFailureReason } from '../domain/invoice';
 import { decideInvoice, type ChosenPaymentMethod, type PaymentOutcome } from '../domain/invoice.decide';
-import { BillNotFound, InvoiceAlreadyPaid, PaymentInProgress } from '../domain/invoicing-refusals';
+import { BillNotFound, InvoiceAlreadyPaid, InvoiceCancelled, PaymentInProgress } from '../domain/invoicing-refusals';
 import { PAYMENT_GATEWAY, type ChargeOutcome, type PaymentGateway } from '../payments/payment-gateway';
 import { CustomerAccounts } from './customer-accounts';
 import { instantText } from './event-metadata';
@@ -132,6 +132,23 @@ export class InvoicePayments {
     } catch (error) {
       // the customer got there first (paying, or paid): nothing left to do automatically
       if (error instanceof PaymentInProgress || error instanceof InvoiceAlreadyPaid) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * The dunning retry renewal asks for on its schedule: attempt `attempt` of the invoice, with the
+   * account's default payment method (the customer may have changed it since the failure). Runs
+   * only if it is the next attempt of a still unpaid invoice of that customer: a repeated request,
+   * or one overtaken by a payment, charges nothing.
+   */
+  async retryOnSchedule(invoiceId: string, customerId: string, attempt: number, metadataOf: (occurredAt: string) => EventMetadata): Promise<PaymentResult | undefined> {
+    const { state } = await this.invoices.load(invoiceId);
+    if (state.status !== 'unpaid' || state.invoice.customerId !== customerId || state.attempts + 1 !== attempt) return undefined;
+    try {
+      return await this.pay(invoiceId, {}, metadataOf);
+    } catch (error) {
+      if (error instanceof PaymentInProgress || error instanceof InvoiceAlreadyPaid || error instanceof InvoiceCancelled) return undefined;
       throw error;
     }
   }

@@ -1,13 +1,15 @@
 // Settles the payment attempts whose outcome never came back (a lost response, a timeout, a
 // process killed between the charge and the record): at boot and then periodically, it asks the
 // gateway what became of each attempt's idempotency key. It never charges. Replicas may run it
-// side by side: recording an outcome twice records it once.
+// side by side: recording an outcome twice records it once. Refunds owed whose answer never came
+// back are asked again with their key, which the gateway honours once.
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE } from '@billing/platform';
 import type { PostgresEventStore } from '@billing/eventsourcing';
 import { INVOICING_SETTINGS, type InvoicingSettings } from '../invoicing-settings';
 import { eventMetadata } from './event-metadata';
 import { InvoicePayments } from './invoice-payments';
+import { InvoiceRefunds } from './invoice-refunds';
 
 interface StaleAttempt {
   idempotency_key: string;
@@ -24,6 +26,13 @@ const staleAttemptsSql = `
    ORDER BY started_at
    LIMIT 100`;
 
+/** Refunds owed for longer than the timeout: the gateway is asked again with the same key. */
+const staleRefundsSql = `
+  SELECT DISTINCT invoice_id, customer_id
+    FROM refunds_in_flight
+   WHERE started_at < now() - make_interval(secs => $1::double precision / 1000)
+   LIMIT 100`;
+
 @Injectable()
 export class PaymentReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(PaymentReconciler.name);
@@ -34,6 +43,7 @@ export class PaymentReconciler implements OnApplicationBootstrap, OnApplicationS
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
     @Inject(INVOICING_SETTINGS) private readonly settings: InvoicingSettings,
     private readonly payments: InvoicePayments,
+    private readonly refunds: InvoiceRefunds,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -50,7 +60,9 @@ export class PaymentReconciler implements OnApplicationBootstrap, OnApplicationS
 
   /** Settles the stale attempts found now; returns how many were settled. One run at a time. */
   reconcileOnce(): Promise<number> {
-    this.running ??= this.settleStaleAttempts().finally(() => (this.running = undefined));
+    this.running ??= Promise.all([this.settleStaleAttempts(), this.settleStaleRefunds()])
+      .then(([attempts, refunds]) => attempts + refunds)
+      .finally(() => (this.running = undefined));
     return this.running;
   }
 
@@ -71,6 +83,26 @@ export class PaymentReconciler implements OnApplicationBootstrap, OnApplicationS
       } catch (error) {
         // the gateway or the database may be away: the next run tries again
         this.logger.warn({ msg: 'payment attempt not reconciled yet', invoiceId: attempt.invoice_id, attempt: attempt.attempt, error: (error as Error).message });
+      }
+    }
+    return settled;
+  }
+
+  private async settleStaleRefunds(): Promise<number> {
+    let stale: { invoice_id: string; customer_id: string }[];
+    try {
+      ({ rows: stale } = await this.store.pool.query<{ invoice_id: string; customer_id: string }>(staleRefundsSql, [this.settings.paymentOutcomeTimeoutMs]));
+    } catch (error) {
+      this.logger.warn({ msg: 'refund reconciliation could not read the refunds in flight', error: (error as Error).message });
+      return 0;
+    }
+    let settled = 0;
+    for (const owed of stale) {
+      try {
+        await this.refunds.refundOwed(owed.invoice_id, (at) => eventMetadata(owed.customer_id, at));
+        settled++;
+      } catch (error) {
+        this.logger.warn({ msg: 'refund not reconciled yet', invoiceId: owed.invoice_id, error: (error as Error).message });
       }
     }
     return settled;

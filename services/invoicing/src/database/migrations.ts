@@ -3,9 +3,9 @@
 // sandbox gateway's own table, then the read models.
 import { eventStoreMigrations } from '@billing/eventsourcing';
 import { messagingMigrations } from '@billing/messaging';
-import { CreateSandboxPaymentGateway1771000000001 } from '../payments/sandbox-gateway.migration';
-import { CreateBillsReadModel1771000000002 } from '../read-models/bills/bills.migration';
-import { CreateInvoicingWriteSide1771000000000 } from './write-side.migration';
+import { AddSandboxGatewayRefunds1771000000003, CreateSandboxPaymentGateway1771000000001 } from '../payments/sandbox-gateway.migration';
+import { AddBillRefunds1771000000005, CreateBillsReadModel1771000000002 } from '../read-models/bills/bills.migration';
+import { AddRefundsInFlight1771000000004, CreateInvoicingWriteSide1771000000000 } from './write-side.migration';
 
 export const invoicingMigrations = [
   ...eventStoreMigrations,
@@ -13,4 +13,7 @@ export const invoicingMigrations = [
   CreateInvoicingWriteSide1771000000000,
   CreateSandboxPaymentGateway1771000000001,
   CreateBillsReadModel1771000000002,
+  AddSandboxGatewayRefunds1771000000003,
+  AddRefundsInFlight1771000000004,
+  AddBillRefunds1771000000005,
 ];

@@ -35,3 +35,30 @@ export class CreateInvoicingWriteSide1771000000000 implements MigrationInterface
     await runner.query(`DROP TABLE invoice_series`);
   }
 }
+
+/**
+ * Refunds owed to customers (credit notes with `refunded: true`), written in the credit note's
+ * transaction and deleted in the one that records the gateway's answer: whatever a crash
+ * interrupts, the reconciler finds the row and asks the gateway again with the same key.
+ */
+export class AddRefundsInFlight1771000000004 implements MigrationInterface {
+  name = 'AddRefundsInFlight1771000000004';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`
+      CREATE TABLE refunds_in_flight (
+        idempotency_key text        PRIMARY KEY,
+        invoice_id      uuid        NOT NULL,
+        credit_note_id  uuid        NOT NULL,
+        customer_id     text        NOT NULL,
+        currency        text        NOT NULL,
+        amount          bigint      NOT NULL,
+        started_at      timestamptz NOT NULL DEFAULT now()
+      )`);
+    await runner.query(`CREATE INDEX refunds_in_flight_by_start ON refunds_in_flight (started_at)`);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query(`DROP TABLE refunds_in_flight`);
+  }
+}

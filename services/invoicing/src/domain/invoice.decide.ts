@@ -17,6 +17,7 @@ import {
   amountDue,
   evolveInvoice,
   initialInvoiceState,
+  refundIdempotencyKey,
   type CreditNoteReason,
   type DocumentNumber,
   type DocumentTotals,
@@ -27,6 +28,7 @@ import {
   type InvoiceState,
   type IssuedInvoiceState,
   type PaymentFailureReason,
+  type RefundFailureReason,
   type Settlement,
   type TaxAtRate,
 } from './invoice';
@@ -108,7 +110,15 @@ export type IssueCreditNote = Readonly<{
   }>;
 }>;
 
-export type InvoiceCommand = IssueInvoice | StartPaymentAttempt | RecordPaymentOutcome | IssueCreditNote;
+export type RefundOutcome = Readonly<{ kind: 'succeeded'; gatewayRefundId: string }> | Readonly<{ kind: 'failed'; reason: RefundFailureReason }>;
+
+/** What the gateway did with a refunded credit note's refund. */
+export type RecordRefundOutcome = Readonly<{
+  type: 'RecordRefundOutcome';
+  data: Readonly<{ invoiceId: string; creditNoteId: string; outcome: RefundOutcome; at: string }>;
+}>;
+
+export type InvoiceCommand = IssueInvoice | StartPaymentAttempt | RecordPaymentOutcome | IssueCreditNote | RecordRefundOutcome;
 
 /** The gateway's idempotency key of an attempt: one charge at most per (invoice, attempt). */
 export function paymentIdempotencyKey(invoiceId: string, attempt: number): string {
@@ -300,6 +310,23 @@ function issueCreditNote({ data }: IssueCreditNote, state: IssuedInvoiceState): 
   ];
 }
 
+function recordRefundOutcome({ data }: RecordRefundOutcome, state: IssuedInvoiceState): InvoiceEvent[] {
+  const note = state.creditNotes.find((candidate) => candidate.creditNoteId === data.creditNoteId);
+  if (!note) throw new BillNotFound(data.creditNoteId);
+  // a credit note that reduced a debt has nothing to pay back; an outcome is recorded once
+  if (!note.refunded || state.refunds?.[note.creditNoteId] !== undefined) return [];
+  const facts = {
+    creditNoteId: note.creditNoteId,
+    invoiceId: note.invoiceId,
+    customerId: note.customerId,
+    amount: note.totals.withTax,
+    idempotencyKey: refundIdempotencyKey(note.creditNoteId),
+  };
+  return data.outcome.kind === 'succeeded'
+    ? [{ type: 'RefundSucceeded', data: { ...facts, gatewayRefundId: data.outcome.gatewayRefundId, refundedAt: data.at } }]
+    : [{ type: 'RefundFailed', data: { ...facts, reason: data.outcome.reason, failedAt: data.at } }];
+}
+
 export function decideInvoice(command: InvoiceCommand, state: InvoiceState): InvoiceEvent[] {
   if (command.type === 'IssueInvoice') {
     // exactly one invoice per source: a repeated request (duplicate event) issues nothing
@@ -313,6 +340,8 @@ export function decideInvoice(command: InvoiceCommand, state: InvoiceState): Inv
       return recordOutcome(command, state);
     case 'IssueCreditNote':
       return issueCreditNote(command, state);
+    case 'RecordRefundOutcome':
+      return recordRefundOutcome(command, state);
   }
 }
 

@@ -1,8 +1,8 @@
 import { legalMentions } from '@billing/billing-kernel';
 import { DeciderSpecification } from '@billing/testing';
 import { Temporal } from 'temporal-polyfill';
-import type { CreditNoteIssued, InvoiceEvent, InvoiceIssued, IssuedInvoice, PaymentAttemptStarted, PaymentFailed, PaymentSucceeded } from './invoice';
-import { invoiceDecider, type IssueCreditNote, type IssueInvoice, type StartPaymentAttempt } from './invoice.decide';
+import { refundsOwed, type CreditNoteIssued, type InvoiceEvent, type InvoiceIssued, type IssuedInvoice, type PaymentAttemptStarted, type PaymentFailed, type PaymentSucceeded } from './invoice';
+import { invoiceDecider, type IssueCreditNote, type IssueInvoice, type RecordRefundOutcome, type StartPaymentAttempt } from './invoice.decide';
 import { documentNumber } from './invoice-series';
 import { BillNotFound, InvoiceAlreadyPaid, InvoiceCancelled, InvoiceTaxRefused, PaymentInProgress } from './invoicing-refusals';
 
@@ -255,6 +255,45 @@ describe('invoice decider', () => {
       const withNote = [...history, creditNote('cn-1', [0, 1], { withoutTax: 8796, tax: 1759 }, true)];
       spec.given(withNote).when(credit('cn-1', { kind: 'wholeInvoice' })).thenNothingHappened();
       spec.given(withNote).when(credit('cn-2', { kind: 'items', itemIds: [itemA] })).thenNothingHappened();
+    });
+  });
+
+  describe('a refunded credit note', () => {
+    const note = creditNote('cn-1', [0], { withoutTax: 8199, tax: 1640 }, true);
+    const history: InvoiceEvent[] = [issued, started(1), succeeded(1), note];
+    const refundFacts = { creditNoteId: 'cn-1', invoiceId, customerId, amount: eur(9839), idempotencyKey: 'refund:cn-1' };
+    const outcome = (result: RecordRefundOutcome['data']['outcome']): RecordRefundOutcome => ({
+      type: 'RecordRefundOutcome',
+      data: { invoiceId, creditNoteId: 'cn-1', outcome: result, at: '2026-03-20T15:00:02.000Z' },
+    });
+
+    it('records the refund the gateway made, for the credit note total', () => {
+      spec
+        .given(history)
+        .when(outcome({ kind: 'succeeded', gatewayRefundId: 're_1' }))
+        .then([{ type: 'RefundSucceeded', data: { ...refundFacts, gatewayRefundId: 're_1', refundedAt: '2026-03-20T15:00:02.000Z' } }]);
+    });
+
+    it('records a refused refund for an operator to settle', () => {
+      spec
+        .given(history)
+        .when(outcome({ kind: 'failed', reason: 'chargeNotFound' }))
+        .then([{ type: 'RefundFailed', data: { ...refundFacts, reason: 'chargeNotFound', failedAt: '2026-03-20T15:00:02.000Z' } }]);
+    });
+
+    it('records one outcome only: a repeated answer changes nothing', () => {
+      const refunded = invoiceDecider.decide(outcome({ kind: 'succeeded', gatewayRefundId: 're_1' }), history.reduce(invoiceDecider.evolve, invoiceDecider.initialState()));
+      spec.given([...history, ...refunded]).when(outcome({ kind: 'succeeded', gatewayRefundId: 're_2' })).thenNothingHappened();
+      expect(refundsOwed([...history, ...refunded].reduce(invoiceDecider.evolve, invoiceDecider.initialState()))).toEqual([]);
+      expect(refundsOwed(history.reduce(invoiceDecider.evolve, invoiceDecider.initialState())).map((owed) => owed.creditNoteId)).toEqual(['cn-1']);
+    });
+
+    it('has nothing to pay back when the credit reduced a debt', () => {
+      spec.given([issued, creditNote('cn-1', [0], { withoutTax: 8199, tax: 1640 }, false)]).when(outcome({ kind: 'succeeded', gatewayRefundId: 're_1' })).thenNothingHappened();
+    });
+
+    it('refuses an outcome for a credit note it never issued', () => {
+      spec.given([issued, started(1), succeeded(1)]).when(outcome({ kind: 'succeeded', gatewayRefundId: 're_1' })).thenThrows(BillNotFound);
     });
   });
 

@@ -160,7 +160,37 @@ export type IssuedCreditNote = DocumentNumber &
 
 export type CreditNoteIssued = Readonly<{ type: 'CreditNoteIssued'; data: IssuedCreditNote }>;
 
-export type InvoiceEvent = InvoiceIssued | PaymentAttemptStarted | PaymentSucceeded | PaymentFailed | CreditNoteIssued;
+type RefundFacts = Readonly<{
+  creditNoteId: string;
+  invoiceId: string;
+  customerId: string;
+  /** the credit note's total, paid back to the method that paid the invoice */
+  amount: Money;
+  /** `refund:${creditNoteId}`: the gateway refunds a key at most once */
+  idempotencyKey: string;
+}>;
+
+/** The gateway paid the credit note back. Exactly one per refunded credit note. */
+export type RefundSucceeded = Readonly<{
+  type: 'RefundSucceeded';
+  data: RefundFacts & Readonly<{ gatewayRefundId: string; refundedAt: string }>;
+}>;
+
+/** The gateway refused the refund (the charge is gone, say): an operator pays it back by hand. */
+export type RefundFailed = Readonly<{
+  type: 'RefundFailed';
+  data: RefundFacts & Readonly<{ reason: RefundFailureReason; failedAt: string }>;
+}>;
+
+export const refundFailureReasons = ['chargeNotFound', 'exceedsCharge', 'other'] as const;
+export type RefundFailureReason = (typeof refundFailureReasons)[number];
+
+export type InvoiceEvent = InvoiceIssued | PaymentAttemptStarted | PaymentSucceeded | PaymentFailed | CreditNoteIssued | RefundSucceeded | RefundFailed;
+
+/** The idempotency key of a credit note's refund at the gateway. */
+export function refundIdempotencyKey(creditNoteId: string): string {
+  return `refund:${creditNoteId}`;
+}
 
 export type PendingAttempt = PaymentAttemptStarted['data'];
 
@@ -172,6 +202,8 @@ type IssuedState = Readonly<{
   attempts: number;
   lastFailure?: LastPaymentFailure;
   creditNotes: readonly IssuedCreditNote[];
+  /** the outcome of each refunded credit note's refund, by credit note id */
+  refunds?: Readonly<Record<string, 'succeeded' | 'failed'>>;
 }>;
 
 export type InvoiceState =
@@ -192,6 +224,12 @@ export function invoiceStreamId(invoiceId: string): string {
 
 export const initialInvoiceState = (): InvoiceState => ({ status: 'notIssued' });
 
+/** The credit notes to pay back whose refund has no outcome yet. */
+export function refundsOwed(state: InvoiceState): IssuedCreditNote[] {
+  if (state.status === 'notIssued') return [];
+  return state.creditNotes.filter((note) => note.refunded && state.refunds?.[note.creditNoteId] === undefined);
+}
+
 /** What the credit notes took off the invoice so far, tax included. */
 export function creditedAmount(state: IssuedInvoiceState): number {
   return state.creditNotes.reduce((sum, note) => sum + note.totals.withTax.value, 0);
@@ -210,13 +248,13 @@ export function evolveInvoice(state: InvoiceState, event: InvoiceEvent): Invoice
     return state.status === 'notIssued' ? { status: 'unpaid', invoice: event.data, attempts: 0, creditNotes: [] } : state;
   }
   if (state.status === 'notIssued') return state;
-  const { invoice, attempts, lastFailure, creditNotes } = state;
-  const issued: IssuedState = { invoice, attempts, creditNotes, ...(lastFailure ? { lastFailure } : {}) };
+  const { invoice, attempts, lastFailure, creditNotes, refunds } = state;
+  const issued: IssuedState = { invoice, attempts, creditNotes, ...(lastFailure ? { lastFailure } : {}), ...(refunds ? { refunds } : {}) };
   switch (event.type) {
     case 'PaymentAttemptStarted':
       return { ...issued, status: 'paymentPending', attempts: event.data.attempt, pendingAttempt: event.data };
     case 'PaymentSucceeded':
-      return { invoice, attempts: Math.max(attempts, event.data.attempt), creditNotes, status: 'paid', payment: event.data };
+      return { invoice, attempts: Math.max(attempts, event.data.attempt), creditNotes, ...(refunds ? { refunds } : {}), status: 'paid', payment: event.data };
     case 'PaymentFailed': {
       const { attempt, reason, retryable, failedAt } = event.data;
       return { ...issued, status: 'unpaid', attempts: Math.max(attempts, attempt), lastFailure: { attempt, reason, retryable, failedAt } };
@@ -225,5 +263,8 @@ export function evolveInvoice(state: InvoiceState, event: InvoiceEvent): Invoice
       const next = { ...state, creditNotes: [...creditNotes, event.data] };
       return next.status === 'unpaid' && amountDue(next)?.value === 0 ? { ...issued, creditNotes: next.creditNotes, status: 'cancelled' } : next;
     }
+    case 'RefundSucceeded':
+    case 'RefundFailed':
+      return { ...state, refunds: { ...refunds, [event.data.creditNoteId]: event.type === 'RefundSucceeded' ? 'succeeded' : 'failed' } };
   }
 }

@@ -1,8 +1,8 @@
 // The payment gateway port: charge a payment method once per idempotency key, and tell what became
 // of a key (the reconciliation of attempts whose answer was lost). Adapters: the sandbox (tests,
-// demos); a real gateway (Stripe, Adyen, …) implements the same three promises below.
+// demos); a real gateway (Stripe, Adyen, …) implements the same promises below.
 import type { Money } from '@billing/billing-kernel';
-import type { PaymentFailureReason } from '../domain/invoice';
+import type { PaymentFailureReason, RefundFailureReason } from '../domain/invoice';
 
 export const PAYMENT_GATEWAY = Symbol('PAYMENT_GATEWAY');
 
@@ -19,6 +19,20 @@ export type ChargeRequest = Readonly<{
 export type ChargeOutcome =
   | Readonly<{ status: 'succeeded'; chargeId: string }>
   | Readonly<{ status: 'failed'; chargeId: string; reason: PaymentFailureReason; retryable: boolean }>;
+
+export type RefundRequest = Readonly<{
+  /** `refund:${creditNoteId}`: the gateway refunds a key at most once and answers repeats with the first outcome */
+  idempotencyKey: string;
+  /** the gateway's charge that paid the invoice: the refund goes back to the same payment method */
+  chargeId: string;
+  amount: Money;
+  customerId: string;
+  description: string;
+}>;
+
+export type RefundOutcomeAtGateway =
+  | Readonly<{ status: 'succeeded'; refundId: string }>
+  | Readonly<{ status: 'failed'; reason: RefundFailureReason }>;
 
 /**
  * The charge may or may not have happened: the request timed out, the connection dropped, the
@@ -43,4 +57,10 @@ export interface PaymentGateway {
   charge(request: ChargeRequest): Promise<ChargeOutcome>;
   /** What the gateway did with this key; undefined when the request never reached it. */
   findCharge(idempotencyKey: string): Promise<ChargeOutcome | undefined>;
+  /**
+   * Pays back (part of) a charge once per idempotency key: a repeat answers the first outcome.
+   * Sending the same key again after a lost answer is therefore safe.
+   * @throws PaymentOutcomeUnknown when the outcome cannot be known from this call.
+   */
+  refund(request: RefundRequest): Promise<RefundOutcomeAtGateway>;
 }

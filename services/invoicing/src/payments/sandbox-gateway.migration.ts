@@ -24,3 +24,27 @@ export class CreateSandboxPaymentGateway1771000000001 implements MigrationInterf
     await runner.query(`DROP SCHEMA payment_gateway_sandbox CASCADE`);
   }
 }
+
+/** The sandbox gateway's refunds: at most one per idempotency key, never beyond the charge. */
+export class AddSandboxGatewayRefunds1771000000003 implements MigrationInterface {
+  name = 'AddSandboxGatewayRefunds1771000000003';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`
+      CREATE TABLE payment_gateway_sandbox.refunds (
+        idempotency_key text        PRIMARY KEY,
+        refund_id       text        NOT NULL UNIQUE,
+        charge_id       text        NOT NULL,
+        currency        text        NOT NULL,
+        amount          bigint      NOT NULL,
+        status          text        NOT NULL CHECK (status IN ('succeeded', 'failed')),
+        failure_reason  text,
+        created_at      timestamptz NOT NULL DEFAULT now()
+      )`);
+    await runner.query(`CREATE INDEX refunds_of_charge ON payment_gateway_sandbox.refunds (charge_id)`);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query(`DROP TABLE payment_gateway_sandbox.refunds`);
+  }
+}

@@ -1,10 +1,11 @@
 // A payment gateway that runs nowhere but here, for tests and demos: the payment method's token
 // decides the outcome, and its charges are kept in its own table (payment_gateway_sandbox.charges)
-// like an external system's, outside the service's transactions, so they survive restarts.
+// like an external system's, outside the service's transactions, so they survive restarts. Its
+// refunds (payment_gateway_sandbox.refunds) pay a succeeded charge back, never beyond its amount.
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { PaymentFailureReason } from '../domain/invoice';
-import { PaymentOutcomeUnknown, type ChargeOutcome, type ChargeRequest, type PaymentGateway } from './payment-gateway';
+import type { PaymentFailureReason, RefundFailureReason } from '../domain/invoice';
+import { PaymentOutcomeUnknown, type ChargeOutcome, type ChargeRequest, type PaymentGateway, type RefundOutcomeAtGateway, type RefundRequest } from './payment-gateway';
 
 /** What each sandbox token does. Any other token is a good card (like the gateways' test cards). */
 export const sandboxTokens = {
@@ -40,6 +41,12 @@ interface ChargeRow {
   amount: string;
 }
 
+function outcomeOfRefund(row: { refund_id: string; status: 'succeeded' | 'failed'; failure_reason: string | null }): RefundOutcomeAtGateway {
+  return row.status === 'succeeded'
+    ? { status: 'succeeded', refundId: row.refund_id }
+    : { status: 'failed', reason: (row.failure_reason ?? 'other') as RefundFailureReason };
+}
+
 export class SandboxPaymentGateway implements PaymentGateway {
   constructor(private readonly pool: Pool) {}
 
@@ -67,6 +74,53 @@ export class SandboxPaymentGateway implements PaymentGateway {
       throw new PaymentOutcomeUnknown(request.idempotencyKey, new Error('sandbox: the charge went through, its response was lost'));
     }
     return outcome;
+  }
+
+  /**
+   * Refunds a succeeded charge, never more than was charged: the refund and the check of what the
+   * charge has left are one statement, so racing refunds of one charge cannot overdraw it.
+   */
+  async refund(request: RefundRequest): Promise<RefundOutcomeAtGateway> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows: known } = await client.query<{ refund_id: string; status: 'succeeded' | 'failed'; failure_reason: string | null }>(
+        `SELECT refund_id, status, failure_reason FROM payment_gateway_sandbox.refunds WHERE idempotency_key = $1`,
+        [request.idempotencyKey],
+      );
+      if (known[0]) {
+        await client.query('COMMIT');
+        return outcomeOfRefund(known[0]);
+      }
+      // the charge row is locked: refunds of one charge are decided one after the other
+      const { rows: charges } = await client.query<{ amount: string; currency: string; refunded: string }>(
+        `SELECT c.amount, c.currency,
+                (SELECT coalesce(sum(r.amount), 0) FROM payment_gateway_sandbox.refunds r WHERE r.charge_id = c.charge_id::text AND r.status = 'succeeded') AS refunded
+           FROM payment_gateway_sandbox.charges c
+          WHERE c.charge_id::text = $1 AND c.status = 'succeeded'
+          FOR UPDATE`,
+        [request.chargeId],
+      );
+      const charge = charges[0];
+      const reason = !charge
+        ? 'chargeNotFound'
+        : charge.currency !== request.amount.currency || Number(charge.refunded) + request.amount.value > Number(charge.amount)
+          ? 'exceedsCharge'
+          : undefined;
+      const refundId = `re_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+      await client.query(
+        `INSERT INTO payment_gateway_sandbox.refunds (idempotency_key, refund_id, charge_id, currency, amount, status, failure_reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [request.idempotencyKey, refundId, request.chargeId, request.amount.currency, request.amount.value, reason ? 'failed' : 'succeeded', reason ?? null],
+      );
+      await client.query('COMMIT');
+      return reason ? { status: 'failed', reason } : { status: 'succeeded', refundId };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw new PaymentOutcomeUnknown(request.idempotencyKey, error);
+    } finally {
+      client.release();
+    }
   }
 
   async findCharge(idempotencyKey: string): Promise<ChargeOutcome | undefined> {

@@ -121,9 +121,15 @@ export function integrationEventOf(event: InvoicingEvent): IntegrationEvent | un
         },
       };
     }
+    case 'RefundSucceeded': {
+      const { creditNoteId, invoiceId, customerId, amount, gatewayRefundId, refundedAt } = event.data;
+      return { type: 'CreditNoteRefunded', schemaVersion: 1, data: { creditNoteId, invoiceId, customerId, amount, gatewayRefundId, refundedAt } };
+    }
     case 'CustomerAccountOpenedProvisionally':
     case 'PaymentMethodRegistered':
     case 'PaymentAttemptStarted':
+    case 'RefundFailed':
+      // private: a refused refund is the operators' (logged, and kept in the store), not the other services'
       return undefined;
   }
 }

@@ -67,6 +67,7 @@ function history(): InvoicingEvent[] {
   decideInvoice({ type: 'StartPaymentAttempt', data: { invoiceId, attempt: 2, paymentId: 'd4f6a8b0-2c4e-4f6a-8b0c-3d5f7a9b1c3e', paymentMethod: { kind: 'found', paymentMethodId: 'pm_1' }, startedAt: at } });
   decideInvoice({ type: 'RecordPaymentOutcome', data: { invoiceId, attempt: 2, outcome: { kind: 'succeeded', gatewayChargeId: 'ch_1' }, reconciled: true, at } });
   decideInvoice({ type: 'IssueCreditNote', data: { creditNoteId: 'f0e1d2c3-b4a5-4968-8776-655443322110', invoiceId, reason: 'withdrawal', scope: { kind: 'wholeInvoice' }, number: documentNumber('FR-2026', 2), issuedAt: at, issueDate: '2026-03-14' } });
+  decideInvoice({ type: 'RecordRefundOutcome', data: { invoiceId, creditNoteId: 'f0e1d2c3-b4a5-4968-8776-655443322110', outcome: { kind: 'succeeded', gatewayRefundId: 're_1' }, at } });
   return [...account, ...invoice];
 }
 
@@ -84,6 +85,7 @@ describe('what invoicing publishes', () => {
       ['PaymentAttemptStarted', []],
       ['PaymentSucceeded', ['InvoicePaid']],
       ['CreditNoteIssued', ['CreditNoteIssued']],
+      ['RefundSucceeded', ['CreditNoteRefunded']],
     ]);
     for (const message of published.flatMap(({ messages }) => messages)) {
       const parsed = parseIntegrationEvent(message.type, message.schemaVersion, message.data);

@@ -1,6 +1,7 @@
 // Turns the order service's events into invoicing commands: OrderPlaced → issue the order's
 // invoice (opening a provisional account when the customer has none) and, with autoPay, charge it;
-// OrderCancelled → credit the invoice in full (refund); OrderWithdrawn → credit the withdrawn items.
+// OrderCancelled → credit the invoice in full (refund); OrderWithdrawn → credit the withdrawn items;
+// a credit of a paid invoice is paid back through the gateway.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConsumedEvent, Reaction } from '@billing/messaging';
 import { CustomerAccounts } from '../commands/customer-accounts';
@@ -8,6 +9,7 @@ import { eventMetadata } from '../commands/event-metadata';
 import { creditNoteIdOf, invoiceIdOf } from '../commands/invoice-ids';
 import { InvoiceIssuing, type CreditNoteRequest } from '../commands/invoice-issuing';
 import { InvoicePayments } from '../commands/invoice-payments';
+import { InvoiceRefunds } from '../commands/invoice-refunds';
 import { billedToOf } from '../domain/customer-account';
 import { INVOICING_SETTINGS, type InvoicingSettings } from '../invoicing-settings';
 import { orderInvoiceDraft } from './invoice-drafts';
@@ -33,6 +35,7 @@ export class OrderInvoicingReaction implements Reaction<OrdersTopicEnvelope> {
     private readonly accounts: CustomerAccounts,
     private readonly issuing: InvoiceIssuing,
     private readonly payments: InvoicePayments,
+    private readonly refunds: InvoiceRefunds,
   ) {
     this.topics = [settings.topics.orders];
   }
@@ -77,5 +80,7 @@ export class OrderInvoicingReaction implements Reaction<OrdersTopicEnvelope> {
       return;
     }
     await this.issuing.issueCreditNote({ ...request, invoiceId, creditNoteId: creditNoteIdOf(invoiceId, request.reason, credited) }, metadataOf);
+    // a paid invoice's credit goes back to the customer's payment method (a repeat finds it refunded)
+    await this.refunds.refundOwed(invoiceId, metadataOf);
   }
 }

@@ -1,5 +1,6 @@
 // Turns RenewalInvoiceRequested into the term's invoice (exactly one per renewalTermId, whatever
-// the duplicates) and, for an automatic renewal, charges the account's default payment method.
+// the duplicates) and, for an automatic renewal, charges the account's default payment method;
+// RenewalPaymentRetryScheduled (sent by renewal on the dunning day) into the next attempt.
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConsumedEvent, Reaction } from '@billing/messaging';
 import { CustomerAccounts } from '../commands/customer-accounts';
@@ -15,7 +16,7 @@ import { renewalsTopicEvents, type RenewalsTopicEnvelope } from './renewals-topi
 export class RenewalInvoicingReaction implements Reaction<RenewalsTopicEnvelope> {
   readonly name = 'renewal-invoicing';
   readonly events = renewalsTopicEvents;
-  readonly handles: RenewalsTopicEnvelope['type'][] = ['RenewalInvoiceRequested'];
+  readonly handles: RenewalsTopicEnvelope['type'][] = ['RenewalInvoiceRequested', 'RenewalPaymentRetryScheduled'];
   readonly idempotency = 'check-then-record' as const;
   readonly fromBeginning = true;
   readonly topics: readonly string[];
@@ -30,6 +31,11 @@ export class RenewalInvoicingReaction implements Reaction<RenewalsTopicEnvelope>
   }
 
   async react(event: ConsumedEvent<RenewalsTopicEnvelope>): Promise<void> {
+    if (event.type === 'RenewalPaymentRetryScheduled') {
+      const { invoiceId, customerId, nextAttempt } = event.data;
+      await this.payments.retryOnSchedule(invoiceId, customerId, nextAttempt, (occurredAt) => eventMetadata(customerId, occurredAt, event));
+      return;
+    }
     if (event.type !== 'RenewalInvoiceRequested') return;
     const request = event.data;
     const metadataOf = (occurredAt: string) => eventMetadata(request.customerId, occurredAt, event);

@@ -90,6 +90,13 @@ export class BillRecord {
   @Column('boolean', { nullable: true })
   refunded!: boolean | null;
 
+  /** a refunded credit note: when the gateway paid it back */
+  @Column('timestamptz', { name: 'refunded_at', nullable: true })
+  refundedAt!: Date | null;
+
+  @Column('text', { name: 'gateway_refund_id', nullable: true })
+  gatewayRefundId!: string | null;
+
   /** the document as published (InvoiceIssued or CreditNoteIssued data) */
   @Column('jsonb')
   document!: InvoiceIssued | CreditNoteIssued;

@@ -41,3 +41,16 @@ export class CreateBillsReadModel1771000000002 implements MigrationInterface {
     await runner.query(`DROP TABLE bills`);
   }
 }
+
+/** When a refunded credit note's money actually went back, and the gateway's reference. */
+export class AddBillRefunds1771000000005 implements MigrationInterface {
+  name = 'AddBillRefunds1771000000005';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`ALTER TABLE bills ADD COLUMN refunded_at timestamptz, ADD COLUMN gateway_refund_id text`);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query(`ALTER TABLE bills DROP COLUMN refunded_at, DROP COLUMN gateway_refund_id`);
+  }
+}

@@ -8,7 +8,7 @@ import { INVOICING_SETTINGS, type InvoicingSettings } from '../../invoicing-sett
 import { BillRecord } from './bill-record.entity';
 import { invoicesTopicEvents, type InvoicesTopicEnvelope } from './invoices-topic-events';
 
-type Handled = Extract<InvoicesTopicEnvelope, { type: 'InvoiceIssued' | 'InvoicePaid' | 'InvoicePaymentFailed' | 'CreditNoteIssued' }>;
+type Handled = Extract<InvoicesTopicEnvelope, { type: 'InvoiceIssued' | 'InvoicePaid' | 'InvoicePaymentFailed' | 'CreditNoteIssued' | 'CreditNoteRefunded' }>;
 
 /** A credit note takes its amount off the invoice; credited in full, the invoice owes nothing. */
 const creditInvoiceSql = `
@@ -25,7 +25,7 @@ const creditInvoiceSql = `
 export class BillsProjection implements Projection<InvoicesTopicEnvelope> {
   readonly name = 'bills';
   readonly events = invoicesTopicEvents;
-  readonly handles: Handled['type'][] = ['InvoiceIssued', 'InvoicePaid', 'InvoicePaymentFailed', 'CreditNoteIssued'];
+  readonly handles: Handled['type'][] = ['InvoiceIssued', 'InvoicePaid', 'InvoicePaymentFailed', 'CreditNoteIssued', 'CreditNoteRefunded'];
   readonly readModelTables = ['bills'];
   readonly topics: readonly string[];
 
@@ -121,6 +121,15 @@ export class BillsProjection implements Projection<InvoicesTopicEnvelope> {
           .orIgnore()
           .execute();
         await manager.query(creditInvoiceSql, [data.invoiceId, data.totals.withTax.value, new Date(data.issuedAt)]);
+        return;
+      }
+      case 'CreditNoteRefunded': {
+        const { data } = event;
+        await manager.update(
+          BillRecord,
+          { billId: data.creditNoteId, kind: 'creditNote' },
+          { refundedAt: new Date(data.refundedAt), gatewayRefundId: data.gatewayRefundId, updatedAt: new Date(data.refundedAt) },
+        );
         return;
       }
       default:

@@ -8,6 +8,7 @@ export const invoicesTopicEvents = EventRegistry.of(
   defineEvent('InvoicePaid', 1, integrationEvents.InvoicePaid.schema),
   defineEvent('InvoicePaymentFailed', 1, integrationEvents.InvoicePaymentFailed.schema),
   defineEvent('CreditNoteIssued', 1, integrationEvents.CreditNoteIssued.schema),
+  defineEvent('CreditNoteRefunded', 1, integrationEvents.CreditNoteRefunded.schema),
 );
 
 export type InvoicesTopicEnvelope = typeof invoicesTopicEvents extends EventRegistry<infer E> ? E : never;
