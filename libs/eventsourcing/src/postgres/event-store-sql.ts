@@ -47,14 +47,22 @@ export const appendPrecheckSql = `
            '[]') AS stored`;
 
 /** $1 stream id, $2 JSON array of the rows: one multi-row INSERT for the whole chunk. */
+/**
+ * $1 stream id, $2 the rows as JSON. Signals the relay in the same statement (one round trip
+ * less per append): NOTIFY is delivered at commit, and not at all if the transaction rolls back.
+ */
 export const insertEventsSql = `
-  INSERT INTO event_store.events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
-  SELECT $1, e.stream_version, e.event_id, e.event_type, e.schema_version, e.data, e.metadata
-    FROM jsonb_to_recordset($2::jsonb)
-         AS e(stream_version integer, event_id uuid, event_type text, schema_version integer, data jsonb, metadata jsonb)
-  RETURNING transaction_id::text AS transaction_id, global_position::text AS global_position`;
-
-export const notifyAppendedSql = `SELECT pg_notify('${EVENT_APPENDED_CHANNEL}', $1)`;
+  WITH inserted AS (
+    INSERT INTO event_store.events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
+    SELECT $1, e.stream_version, e.event_id, e.event_type, e.schema_version, e.data, e.metadata
+      FROM jsonb_to_recordset($2::jsonb)
+           AS e(stream_version integer, event_id uuid, event_type text, schema_version integer, data jsonb, metadata jsonb)
+    RETURNING transaction_id, global_position
+  ), notified AS (
+    SELECT pg_notify('${EVENT_APPENDED_CHANNEL}', $1)
+  )
+  SELECT inserted.transaction_id::text AS transaction_id, inserted.global_position::text AS global_position
+    FROM inserted CROSS JOIN notified`;
 
 /** $1 stream id, $2 first version. */
 export const readStreamSql = `

@@ -25,7 +25,6 @@ import {
   EVENT_ID_CONSTRAINT,
   insertEventsSql,
   lockStreamSql,
-  notifyAppendedSql,
   readAllSql,
   readStreamSql,
   STREAM_VERSION_CONSTRAINT,
@@ -169,7 +168,6 @@ export class PostgresEventStore implements EventStore {
           }
         }
       }
-      await client.query(notifyAppendedSql, [streamId]);
       await client.query('COMMIT');
       return { result: { nextExpectedVersion: currentVersion + fresh.length, lastPosition } };
     } catch (error) {
