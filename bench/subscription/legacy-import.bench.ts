@@ -2,9 +2,9 @@
 // in-process on a fresh database, an operator posts an export of N services (JSON lines), and the
 // bench times the import (HTTP answer: every service appended), the read model catching up
 // (outbox relay → Kafka → projection), and a second run of the same export (all already present).
-// Prints the figures and writes them to services/subscription/bench/results/legacy-import-<services>.json.
+// Prints the figures and writes them to bench/results/legacy-import-<services>.json.
 //
-//   node -r ./tools/register.js services/subscription/bench/legacy-import.bench.ts [services=10000]
+//   npm run bench:import -- [services=10000]
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -13,7 +13,7 @@ import { issueDevelopmentToken } from '@billing/auth';
 import { createServiceApp, loadConfig } from '@billing/platform';
 import { createTestDatabase, testKafkaBrokers, waitUntil } from '@billing/testing';
 import { DataSource } from 'typeorm';
-import { subscriptionService } from '../src/service';
+import { subscriptionService } from '../../services/subscription/src/service';
 
 const services = Number(process.argv[2] ?? 10_000);
 const servicesPerCustomer = 10;
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
       reimport: { seconds: round(reimportSeconds), alreadyPresent: second.alreadyPresent, imported: second.imported },
       projected100k: { importMinutes: round(100_000 / (services / importSeconds) / 60), readModelMinutes: round(100_000 / (services / readModelSeconds) / 60) },
     };
-    const file = path.join(__dirname, 'results', `legacy-import-${services}.json`);
+    const file = path.join(__dirname, '..', 'results', `legacy-import-${services}.json`);
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
     process.stdout.write(`${JSON.stringify(results, null, 2)}\nwritten to ${path.relative(process.cwd(), file)}\n`);
