@@ -9,6 +9,8 @@ import {
   loggingModule,
   METRICS_REGISTRY,
   MetricsModule,
+  TEST_CLOCK_TOPIC,
+  TestClockModule,
   topicName,
 } from '@billing/platform';
 import { ApiModule } from './api/api.module';
@@ -37,6 +39,8 @@ export class AppModule {
         HealthModule.forService({ kafkaBrokers: config.KAFKA_BROKERS }),
         MetricsModule.forService('invoicing'),
         ClockModule.forRoot(config.NODE_ENV),
+        // outside production, one POST /operator/clock moves the clock of every service
+        TestClockModule.forRoot({ service: 'invoicing', environment: config.NODE_ENV, kafkaBrokers: config.KAFKA_BROKERS, topic: topicName(config, TEST_CLOCK_TOPIC) }),
         AuthModule.forRoot(config, config.NODE_ENV),
         InvoicingSettingsModule.forRoot(config),
         EventSourcingModule.forRoot({ service: 'invoicing', topic: topics.invoices, kafkaBrokers: config.KAFKA_BROKERS, toMessages: invoicingMessages }),

@@ -1,11 +1,10 @@
 // One-click ordering end to end: the order and invoicing services run as real processes on the
 // real broker and PostgreSQL, and talk only through Kafka. Order → invoice issued with the
 // subsidiary's VAT and currency → charged → delivered, each hop visible on its topic.
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { issueDevelopmentToken } from '@billing/auth';
-import { PlatformUnderTest } from '@billing/service-testing';
-import { testKafkaBrokers, waitForValue } from '@billing/testing';
+import { PlatformUnderTest, readTopicWithKcat } from '@billing/service-testing';
+import { waitForValue } from '@billing/testing';
 import { Client } from 'pg';
 
 jest.setTimeout(240_000);
@@ -113,23 +112,6 @@ class Customer {
       { timeoutMs: 60_000, description: `the invoice of order ${orderId}` },
     );
   }
-}
-
-/** Every message of a topic, read with kcat (a real Kafka client outside our code). */
-function readTopicWithKcat(topic: string): Array<{ key: string; type: string; data: Record<string, unknown> }> {
-  const output = execFileSync('kcat', ['-b', testKafkaBrokers()[0], '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%k\t%s\n'], {
-    encoding: 'utf8',
-    timeout: 30_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return output
-    .split('\n')
-    .filter((line) => line.includes('\t'))
-    .map((line) => {
-      const [key, value] = [line.slice(0, line.indexOf('\t')), line.slice(line.indexOf('\t') + 1)];
-      const envelope = JSON.parse(value) as { type: string; data: Record<string, unknown> };
-      return { key, type: envelope.type, data: envelope.data };
-    });
 }
 
 describe('one-click order across universes and subsidiaries', () => {
