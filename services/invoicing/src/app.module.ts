@@ -9,7 +9,6 @@ import {
   loggingModule,
   METRICS_REGISTRY,
   MetricsModule,
-  TEST_CLOCK_TOPIC,
   TestClockModule,
   topicName,
 } from '@billing/platform';
@@ -40,7 +39,7 @@ export class AppModule {
         MetricsModule.forService('invoicing'),
         ClockModule.forRoot(config.NODE_ENV),
         // outside production, one POST /operator/clock moves the clock of every service
-        TestClockModule.forRoot({ service: 'invoicing', environment: config.NODE_ENV, kafkaBrokers: config.KAFKA_BROKERS, topic: topicName(config, TEST_CLOCK_TOPIC) }),
+        TestClockModule.forService('invoicing', config),
         AuthModule.forRoot(config, config.NODE_ENV),
         InvoicingSettingsModule.forRoot(config),
         EventSourcingModule.forRoot({ service: 'invoicing', topic: topics.invoices, kafkaBrokers: config.KAFKA_BROKERS, toMessages: invoicingMessages }),

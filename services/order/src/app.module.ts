@@ -9,7 +9,6 @@ import {
   loggingModule,
   METRICS_REGISTRY,
   MetricsModule,
-  TEST_CLOCK_TOPIC,
   TestClockModule,
   topicName,
 } from '@billing/platform';
@@ -41,7 +40,7 @@ export class AppModule {
         MetricsModule.forService('order'),
         ClockModule.forRoot(config.NODE_ENV),
         // outside production, one POST /operator/clock moves the clock of every service
-        TestClockModule.forRoot({ service: 'order', environment: config.NODE_ENV, kafkaBrokers: config.KAFKA_BROKERS, topic: topicName(config, TEST_CLOCK_TOPIC) }),
+        TestClockModule.forService('order', config),
         AuthModule.forRoot(config, config.NODE_ENV),
         OrderTopicsModule.forRoot(config),
         EventSourcingModule.forRoot({ service: 'order', topic: topics.orders, kafkaBrokers: config.KAFKA_BROKERS, toMessages: orderMessages }),

@@ -39,7 +39,7 @@ export class AppModule {
         HealthModule.forService({ kafkaBrokers: config.KAFKA_BROKERS }),
         MetricsModule.forService('renewal'),
         ClockModule.forRoot(config.NODE_ENV),
-        TestClockModule.forRoot({ service: 'renewal', environment: config.NODE_ENV, kafkaBrokers: config.KAFKA_BROKERS, topic: topics.testClock }),
+        TestClockModule.forService('renewal', config),
         AuthModule.forRoot(config, config.NODE_ENV),
         RenewalSettingsModule.forRoot(config),
         EventSourcingModule.forRoot({ service: 'renewal', topic: topics.renewals, kafkaBrokers: config.KAFKA_BROKERS, toMessages: renewalMessages }),

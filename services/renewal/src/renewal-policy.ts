@@ -1,6 +1,6 @@
 // The renewal policy and topic names as providers, read once from the configuration.
 import { topics } from '@billing/contracts';
-import { TEST_CLOCK_TOPIC, topicName } from '@billing/platform';
+import { topicName } from '@billing/platform';
 import type { RenewalConfig } from './config';
 import type { RenewalPolicy } from './domain/renewal-plan';
 
@@ -15,7 +15,6 @@ export interface RenewalTopics {
   services: string;
   /** billing.invoices.v1: the outcomes of renewal invoices */
   invoices: string;
-  testClock: string;
 }
 
 export interface SchedulerSettings {
@@ -39,7 +38,6 @@ export function renewalTopicsOf(config: Pick<RenewalConfig, 'KAFKA_TOPIC_PREFIX'
     renewals: topicName(config, topics.renewals),
     services: topicName(config, topics.services),
     invoices: topicName(config, topics.invoices),
-    testClock: topicName(config, TEST_CLOCK_TOPIC),
   };
 }
 

@@ -9,7 +9,6 @@ import {
   loggingModule,
   METRICS_REGISTRY,
   MetricsModule,
-  TEST_CLOCK_TOPIC,
   TestClockModule,
   topicName,
 } from '@billing/platform';
@@ -44,7 +43,7 @@ export class AppModule {
         HealthModule.forService({ kafkaBrokers: config.KAFKA_BROKERS }),
         MetricsModule.forService('subscription'),
         ClockModule.forRoot(config.NODE_ENV),
-        TestClockModule.forRoot({ service: 'subscription', environment: config.NODE_ENV, kafkaBrokers: config.KAFKA_BROKERS, topic: topicName(config, TEST_CLOCK_TOPIC) }),
+        TestClockModule.forService('subscription', config),
         AuthModule.forRoot(config, config.NODE_ENV),
         SubscriptionTopicsModule.forRoot(config),
         SubscriptionSettingsModule.forRoot(config, tokens),

@@ -24,6 +24,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
+import { topicName, type ServiceConfig } from '../config/config';
 import { validated } from '../http/zod-validation.pipe';
 import { AdjustableClock, CLOCK, type Clock } from './clock';
 
@@ -166,6 +167,11 @@ class TestClockController {
 
 @Module({})
 export class TestClockModule {
+  /** The clock every service of one deployment shares: the clock topic under the service's prefix. */
+  static forService(service: string, config: Pick<ServiceConfig, 'NODE_ENV' | 'KAFKA_BROKERS' | 'KAFKA_TOPIC_PREFIX'>): DynamicModule {
+    return TestClockModule.forRoot({ service, environment: config.NODE_ENV, kafkaBrokers: config.KAFKA_BROKERS, topic: topicName(config, TEST_CLOCK_TOPIC) });
+  }
+
   static forRoot(options: TestClockOptions): DynamicModule {
     if (options.environment === 'production') return { module: TestClockModule };
     return {

@@ -7,7 +7,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EventMetadata } from '@billing/contracts';
 import { derivedEventId, WrongExpectedVersionError, type PostgresEventStore } from '@billing/eventsourcing';
 import { CLOCK, EVENT_STORE, type Clock } from '@billing/platform';
-import { invoiceStreamId, refundIdempotencyKey, refundsOwed, type InvoiceState } from '../domain/invoice';
+import { evolveInvoice, invoiceStreamId, refundIdempotencyKey, refundsOwed, type InvoiceState } from '../domain/invoice';
 import { decideInvoice, type RefundOutcome } from '../domain/invoice.decide';
 import { PAYMENT_GATEWAY, type PaymentGateway } from '../payments/payment-gateway';
 import { instantText } from './event-metadata';
@@ -64,9 +64,9 @@ export class InvoiceRefunds {
     for (let race = 1; ; race++) {
       const { state, version } = await this.invoices.load(invoiceId);
       const at = instantText(this.clock.now());
+      const events = decideInvoice({ type: 'RecordRefundOutcome', data: { invoiceId, creditNoteId, outcome, at } }, state);
       try {
         await this.store.appendWithinTransaction(invoiceStreamId(invoiceId), { expectedVersion: version === 0 ? 'noStream' : version }, async (client) => {
-          const events = decideInvoice({ type: 'RecordRefundOutcome', data: { invoiceId, creditNoteId, outcome, at } }, state);
           await client.query(deleteRefundInFlightSql, [refundIdempotencyKey(creditNoteId)]);
           return events.map((event) => ({ ...event, eventId: derivedEventId(creditNoteId, `refund:${event.type}`), metadata: metadataOf(at) }));
         });
@@ -74,7 +74,8 @@ export class InvoiceRefunds {
         if (error instanceof WrongExpectedVersionError && race < MAX_ATTEMPTS) continue;
         throw error;
       }
-      return (await this.invoices.load(invoiceId)).state;
+      // the stream is what was loaded plus these events: no need to read it again
+      return events.reduce(evolveInvoice, state);
     }
   }
 }
