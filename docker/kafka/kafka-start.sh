@@ -6,16 +6,19 @@
 #
 # Env: KAFKA_BROKERS (use that cluster instead: only wait until it answers), KAFKA_PORT (9092),
 #      KAFKA_CONTROLLER_PORT (9093), KAFKA_START_TIMEOUT (60 s), KAFKA_CLEAN=1 (wipe data first),
-#      KAFKA_HEAP_OPTS, KAFKA_JVM_OPTS (extra JVM flags), KAFKA_CDS=0 (no class-data-sharing cache).
+#      KAFKA_HEAP_OPTS, KAFKA_JVM_OPTS (extra JVM flags), KAFKA_CDS=0 (no class-data-sharing cache),
+#      KAFKA_STATE_DIR (data, config, log and pid of a second, separate broker; jars stay shared).
 set -euo pipefail
 
 DIR="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 CACHE="$DIR/.cache"
 LIB="$CACHE/lib"
-DATA="$CACHE/data"
-PROPS="$CACHE/server.properties"
-LOG="$CACHE/kafka.log"
-PIDFILE="$CACHE/kafka.pid"
+# a second broker (e.g. the chaos run's, which it stops and starts) keeps its own state here
+STATE="${KAFKA_STATE_DIR:-$CACHE}"
+DATA="$STATE/data"
+PROPS="$STATE/server.properties"
+LOG="$STATE/kafka.log"
+PIDFILE="$STATE/kafka.pid"
 HOST=127.0.0.1
 PORT="${KAFKA_PORT:-9092}"
 CPORT="${KAFKA_CONTROLLER_PORT:-9093}"
@@ -81,10 +84,10 @@ fi
 
 # ---------------------------------------------------------------- local broker
 command -v java >/dev/null || die "java not found (Kafka 4.x needs Java 17+)"
-mkdir -p "$CACHE"
+mkdir -p "$CACHE" "$STATE"
 # serialise concurrent starts (parallel test workers); fd 9 is closed for the broker itself
-exec 9>"$CACHE/start.lock"
-flock -w "$((TIMEOUT + 30))" 9 || die "another kafka-start.sh holds $CACHE/start.lock"
+exec 9>"$STATE/start.lock"
+flock -w "$((TIMEOUT + 30))" 9 || die "another kafka-start.sh holds $STATE/start.lock"
 
 # Wait until the broker with pid $1 answers; $2 = start time. Prints log tail + fails on timeout/exit.
 wait_ready() {
@@ -103,7 +106,7 @@ wait_ready() {
       echo "kafka-start: ERROR: broker (pid $pid) not ready on $HOST:$PORT after ${TIMEOUT}s (KAFKA_START_TIMEOUT); last log lines ($LOG):" >&2
       tail -n 40 "$LOG" >&2 || true
       echo "kafka-start: stopping the unfinished broker" >&2
-      "$DIR/kafka-stop.sh" >&2 || true
+      KAFKA_STATE_DIR="$STATE" "$DIR/kafka-stop.sh" >&2 || true
       exit 1
     fi
     sleep 0.1
@@ -114,7 +117,7 @@ pid="$(cat "$PIDFILE" 2>/dev/null || true)"
 if is_our_broker "$pid"; then
   if [ "$CLEAN" = 1 ]; then
     log "KAFKA_CLEAN=1: stopping the running broker (pid $pid) first"
-    "$DIR/kafka-stop.sh"
+    KAFKA_STATE_DIR="$STATE" "$DIR/kafka-stop.sh"
   else
     t0=$(now_ms)
     running_port="$(sed -n 's/^advertised.listeners=.*:\([0-9]*\)$/\1/p' "$PROPS" 2>/dev/null)"
@@ -267,7 +270,7 @@ JVM_OPTS+=(${KAFKA_JVM_OPTS:-})
 
 # ---- launch (own session, survives the calling shell)
 [ -f "$LOG" ] && mv -f "$LOG" "$LOG.1"
-cd "$CACHE"
+cd "$STATE"
 setsid nohup java "${JVM_OPTS[@]}" -cp "$CP" kafka.Kafka "$PROPS" >"$LOG" 2>&1 </dev/null 9>&- &
 pid=$!
 echo "$pid" >"$PIDFILE"

@@ -5,8 +5,10 @@ set -uo pipefail
 
 DIR="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 CACHE="$DIR/.cache"
-PIDFILE="$CACHE/kafka.pid"
-PROPS="$CACHE/server.properties"
+# KAFKA_STATE_DIR: the state of a second broker started with the same variable
+STATE="${KAFKA_STATE_DIR:-$CACHE}"
+PIDFILE="$STATE/kafka.pid"
+PROPS="$STATE/server.properties"
 HOST=127.0.0.1
 PORT="${KAFKA_PORT:-9092}"
 
@@ -52,8 +54,8 @@ if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdli
   echo "running"
   echo "  pid:      $pid (up $up, rss $((${rss:-0} / 1024)) MiB)"
   echo "  listener: $listener - $answer"
-  echo "  data:     $CACHE/data"
-  echo "  log:      $CACHE/kafka.log"
+  echo "  data:     $STATE/data"
+  echo "  log:      $STATE/kafka.log"
   exit 0
 fi
 

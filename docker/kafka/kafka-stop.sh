@@ -6,8 +6,10 @@ set -euo pipefail
 
 DIR="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 CACHE="$DIR/.cache"
-PIDFILE="$CACHE/kafka.pid"
-PROPS="$CACHE/server.properties"
+# KAFKA_STATE_DIR: the state of a second broker started with the same variable
+STATE="${KAFKA_STATE_DIR:-$CACHE}"
+PIDFILE="$STATE/kafka.pid"
+PROPS="$STATE/server.properties"
 TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
 
 log() { echo "kafka-stop: $*"; }
