@@ -165,6 +165,9 @@ export const integrationEventExamples: { readonly [T in IntegrationEventType]: I
     termStartDate: '2025-03-14',
     effectiveDate: '2025-09-14',
     expirationDate: '2026-03-14',
+    subsidiary: 'FR',
+    unusedOldPlanCredit: eur(-4160),
+    newPlanCharge: eur(8920),
     changedAt: '2025-09-14T07:45:00Z',
   },
   ServiceTerminationRequested: {

@@ -15,6 +15,8 @@ export interface InvoicingTopics {
   orders: string;
   /** billing.renewals.v1: renewal terms to invoice */
   renewals: string;
+  /** billing.services.v1: plan changes to invoice (credit of the old plan, charge of the new) */
+  services: string;
 }
 
 export interface InvoicingSettings {
@@ -30,6 +32,7 @@ export function invoicingSettingsOf(config: InvoicingConfig): InvoicingSettings 
       invoices: topicName(config, topics.invoices),
       orders: topicName(config, topics.orders),
       renewals: topicName(config, topics.renewals),
+      services: topicName(config, topics.services),
     },
     series: { shards: config.INVOICE_SERIES_SHARDS },
     reconciliationIntervalMs: config.PAYMENT_RECONCILIATION_INTERVAL_MS,

@@ -6,7 +6,7 @@ import { issueDevelopmentToken } from '@billing/auth';
 import { subsidiary, toSubsidiaryDate } from '@billing/billing-kernel';
 import { waitForValue, waitUntil } from '@billing/testing';
 import { Temporal } from 'temporal-polyfill';
-import { InvoicingServiceUnderTest, orderCancelled, orderPlaced, orderWithdrawn, pdfText, renewalInvoiceRequested, renewalPaymentRetry, uniqueCustomer } from './invoicing-service';
+import { InvoicingServiceUnderTest, orderCancelled, orderPlaced, orderWithdrawn, pdfText, renewalInvoiceRequested, renewalPaymentRetry, servicePlanChanged, uniqueCustomer } from './invoicing-service';
 
 type Money = { currency: string; value: number };
 type DebtAccount = { balances: { currency: string; dueAmount: Money; pendingAmount: Money; unmaturedAmount: Money }[] };
@@ -87,6 +87,34 @@ describe('bills', () => {
         [`${first.invoiceId}:2`, 'failed'],
         [`${first.invoiceId}:3`, 'succeeded'],
       ]);
+    });
+  });
+
+  describe('plan changes', () => {
+    it('issues one invoice crediting the unused days of the old plan and charging the new one, and charges it once', async () => {
+      const customerId = uniqueCustomer('upgrade');
+      await service.openAccount(customerId, 'FR');
+      const change = servicePlanChanged(customerId, { amounts: true });
+      // published before the change carried its amounts: invoicing prorates the same way
+      const older = servicePlanChanged(customerId, { amounts: false });
+      await service.publishServices(change, { ...change, eventId: randomUUID() }, older);
+
+      const [invoice] = await service.invoicesTopic.waitFor('InvoiceIssued', (event) => event.source.kind === 'upgrade' && event.source.planChangeId === change.data.planChangeId, 'the upgrade invoice');
+      expect(invoice).toMatchObject({
+        category: 'purchase-web',
+        source: { kind: 'upgrade', planChangeId: change.data.planChangeId, serviceId: change.data.serviceId },
+        lines: [
+          { planCode: 'web-hosting-pro', periodStart: '2027-02-14', periodEnd: '2027-02-28', unitPrice: { value: -400 }, amountWithoutTax: { value: -400 } },
+          { planCode: 'web-hosting-performance', periodStart: '2027-02-14', periodEnd: '2027-02-28', unitPrice: { value: 800 }, amountWithoutTax: { value: 800 } },
+        ],
+        totals: { withoutTax: { value: 400 }, tax: { value: 80 }, withTax: { value: 480 } },
+      });
+      const [olderInvoice] = await service.invoicesTopic.waitFor('InvoiceIssued', (event) => event.source.kind === 'upgrade' && event.source.planChangeId === older.data.planChangeId, 'the older change');
+      expect(olderInvoice.lines.map((line) => line.unitPrice.value)).toEqual([-400, 800]);
+
+      await service.invoicesTopic.waitFor('InvoicePaid', (event) => event.invoiceId === olderInvoice.invoiceId, 'the older change paid');
+      expect(service.invoicesTopic.ofType('InvoiceIssued', (event) => event.source.kind === 'upgrade' && event.source.planChangeId === change.data.planChangeId)).toHaveLength(1);
+      expect((await service.sandboxChargesOf(invoice.invoiceId)).map((charge) => [charge.status, charge.amount])).toEqual([['succeeded', '480']]);
     });
   });
 

@@ -23,6 +23,7 @@ import {
   type InvoicesTopicEvent,
   type OrderPlaced,
   type RenewalInvoiceRequested,
+  type ServicePlanChanged,
 } from '@billing/contracts';
 import { EventProducer } from '@billing/messaging';
 import { createServiceApp, loadConfig, topicName } from '@billing/platform';
@@ -123,6 +124,7 @@ export class InvoicingServiceUnderTest {
     readonly invoicesTopic: InvoicesTopicRecorder,
     readonly ordersTopic: string,
     readonly renewalsTopic: string,
+    readonly servicesTopic: string,
     private readonly producer: EventProducer,
   ) {}
 
@@ -146,7 +148,7 @@ export class InvoicingServiceUnderTest {
     const recorder = new InvoicesTopicRecorder(topicName(config, topics.invoices));
     await recorder.start();
     const producer = new EventProducer(testKafka('invoicing-test-upstream'));
-    return new InvoicingServiceUnderTest(app, baseUrl, database, recorder, topicName(config, topics.orders), topicName(config, topics.renewals), producer);
+    return new InvoicingServiceUnderTest(app, baseUrl, database, recorder, topicName(config, topics.orders), topicName(config, topics.renewals), topicName(config, topics.services), producer);
   }
 
   request<Body = Record<string, unknown>>(method: 'GET' | 'POST' | 'PUT', path: string, options: { customerId?: string; body?: unknown } = {}): Promise<HttpAnswer<Body>> {
@@ -161,6 +163,11 @@ export class InvoicingServiceUnderTest {
   /** Plays the renewal service. */
   async publishRenewals(...events: EventEnvelope[]): Promise<void> {
     await this.producer.publish(this.renewalsTopic, events);
+  }
+
+  /** Plays the subscription service. */
+  async publishServices(...events: EventEnvelope[]): Promise<void> {
+    await this.producer.publish(this.servicesTopic, events);
   }
 
   query<Row>(sql: string, parameters: unknown[] = []): Promise<Row[]> {
@@ -214,7 +221,7 @@ export function uniqueCustomer(name: string): string {
 
 // ── the other services' events (the contracts' examples, adjusted) ──
 
-function envelope<T extends 'OrderPlaced' | 'OrderCancelled' | 'OrderWithdrawn' | 'RenewalInvoiceRequested' | 'RenewalPaymentRetryScheduled'>(type: T, customerId: string, data: unknown, topic: string): EventEnvelope {
+function envelope<T extends 'OrderPlaced' | 'OrderCancelled' | 'OrderWithdrawn' | 'RenewalInvoiceRequested' | 'RenewalPaymentRetryScheduled' | 'ServicePlanChanged'>(type: T, customerId: string, data: unknown, topic: string): EventEnvelope {
   const example = exampleEnvelopeOf(type);
   const candidate = { ...example, eventId: randomUUID(), data, metadata: { ...example.metadata, correlationId: randomUUID(), occurredAt: new Date().toISOString(), partitionKey: customerId } };
   const parsed = parseIntegrationEventEnvelope(candidate, { topic });
@@ -326,4 +333,28 @@ export function pdfText(pdf: Buffer): string {
     }
   }
   return texts.join('\n');
+}
+
+/**
+ * Subscription's upgrade of a monthly web hosting from 7.99 to 15.99 EUR on the 15th day of a
+ * 28-day term: 14 days left, so 4.00 credited and 8.00 charged. Without `amounts`, the event as
+ * published before it carried them.
+ */
+export function servicePlanChanged(customerId: string, options: { amounts: boolean; planChangeId?: string }): EventEnvelope & { data: ServicePlanChanged } {
+  const data: ServicePlanChanged = {
+    serviceId: randomUUID(),
+    customerId,
+    planChangeId: options.planChangeId ?? randomUUID(),
+    universe: 'web',
+    previousPlanCode: 'web-hosting-pro',
+    planCode: 'web-hosting-performance',
+    previousPrice: { currency: 'EUR', value: 799 },
+    price: { currency: 'EUR', value: 1599 },
+    termStartDate: '2027-01-31',
+    effectiveDate: '2027-02-14',
+    expirationDate: '2027-02-28',
+    ...(options.amounts ? { subsidiary: 'FR', unusedOldPlanCredit: { currency: 'EUR', value: -400 }, newPlanCharge: { currency: 'EUR', value: 800 } } : {}),
+    changedAt: '2027-02-14T10:00:00.000Z',
+  };
+  return envelope('ServicePlanChanged', customerId, data, topics.services) as EventEnvelope & { data: ServicePlanChanged };
 }

@@ -14,6 +14,7 @@ import {
   periodSchema,
   planCodeSchema,
   renewModeSchema,
+  signedMoneySchema,
   subsidiarySchema,
   universeSchema,
   uuidSchema,
@@ -154,6 +155,12 @@ export const servicePlanChangedSchema = z.object({
     'The first day on the new plan: the unused days of the old plan are credited, the new plan charged, by day, until expirationDate.',
   ),
   expirationDate: described(expirationDateSchema, 'Unchanged by the plan change.'),
+  subsidiary: described(subsidiarySchema, 'The subsidiary that sold the service and invoices the change.').optional(),
+  unusedOldPlanCredit: described(
+    signedMoneySchema,
+    'Negative: the unused days of the previous plan, from effectiveDate to expirationDate, credited (tax excluded).',
+  ).optional(),
+  newPlanCharge: described(moneySchema, 'The new plan over the same days, charged (tax excluded).').optional(),
   changedAt: instantSchema,
 });
 

@@ -32,7 +32,10 @@ export type PaymentMethod = Readonly<{
 }>;
 
 /** What made invoicing open an account the customer had not set up (PUT /me) yet. */
-export type ProvisionalAccountCause = Readonly<{ kind: 'order'; orderId: string }> | Readonly<{ kind: 'renewal'; renewalTermId: string }>;
+export type ProvisionalAccountCause =
+  | Readonly<{ kind: 'order'; orderId: string }>
+  | Readonly<{ kind: 'renewal'; renewalTermId: string }>
+  | Readonly<{ kind: 'upgrade'; planChangeId: string }>;
 
 /**
  * An OrderPlaced (or a renewal) arrived for a customer without an account: invoicing opens a

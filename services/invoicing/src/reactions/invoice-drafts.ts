@@ -1,8 +1,9 @@
-// What an order or a renewal term asks invoicing to bill, as invoice drafts: one line per item
-// and per option (an option is billed with its item and carries its item's id), the category,
-// how it is settled, and when it is payable. Tax, totals, number and issue time come at issue.
-import { catalogVersionOn, findPlan, purchaseBillCategory, shippedCatalog, type Money } from '@billing/billing-kernel';
-import type { OrderPlaced, RenewalInvoiceRequested } from '@billing/contracts';
+// What an order, a renewal term or a plan change asks invoicing to bill, as invoice drafts: one
+// line per item and per option (an option is billed with its item and carries its item's id), the
+// category, how it is settled, and when it is payable. Tax, totals, number and issue time come at
+// issue.
+import { catalogVersionOn, findPlan, prorateChangeOfPlan, purchaseBillCategory, shippedCatalog, type Money, type SubsidiaryCode } from '@billing/billing-kernel';
+import type { OrderPlaced, RenewalInvoiceRequested, ServicePlanChanged } from '@billing/contracts';
 import { Temporal } from 'temporal-polyfill';
 import type { InvoiceDraft } from '../commands/invoice-issuing';
 import { invoiceIdOf } from '../commands/invoice-ids';
@@ -86,5 +87,50 @@ export function renewalInvoiceDraft(request: RenewalInvoiceRequested, billedTo: 
     settlement: { autoPay: request.autoPay },
     // a renewal is payable until the service expires: the term's first day
     payableBy: request.termStartDate,
+  };
+}
+
+/**
+ * A plan change mid-term: one invoice with two lines over the same days, from the first day on
+ * the new plan to the unchanged expiration — the unused days of the old plan credited (a negative
+ * line) and the new plan charged — paid at once with the account's default payment method.
+ * Subscription decided both amounts; a change published before it carried them gets the same
+ * amounts from the kernel's proration of its prices and dates.
+ */
+export function planChangeInvoiceDraft(change: ServicePlanChanged, subsidiary: SubsidiaryCode, billedTo: BilledTo): InvoiceDraft {
+  const { unusedOldPlanCredit, newPlanCharge } =
+    change.unusedOldPlanCredit && change.newPlanCharge
+      ? { unusedOldPlanCredit: asMoney(change.unusedOldPlanCredit), newPlanCharge: asMoney(change.newPlanCharge) }
+      : prorateChangeOfPlan(
+          asMoney(change.previousPrice),
+          asMoney(change.price),
+          { start: Temporal.PlainDate.from(change.termStartDate), end: Temporal.PlainDate.from(change.expirationDate) },
+          Temporal.PlainDate.from(change.effectiveDate),
+        );
+  const source = { kind: 'upgrade', planChangeId: change.planChangeId, serviceId: change.serviceId } as const;
+  const days = { serviceId: change.serviceId, periodStart: change.effectiveDate, periodEnd: change.expirationDate, quantity: 1 };
+  return {
+    invoiceId: invoiceIdOf(source),
+    customerId: change.customerId,
+    source,
+    category: purchaseBillCategory(change.universe),
+    subsidiary,
+    currency: change.price.currency,
+    billedTo,
+    lines: [
+      {
+        description: `${planName(change.previousPlanCode, change.effectiveDate)} — unused days credited (${change.effectiveDate} to ${change.expirationDate})`,
+        planCode: change.previousPlanCode,
+        ...days,
+        unitPrice: unusedOldPlanCredit,
+      },
+      {
+        description: `${planName(change.planCode, change.effectiveDate)} — upgrade (${change.effectiveDate} to ${change.expirationDate})`,
+        planCode: change.planCode,
+        ...days,
+        unitPrice: newPlanCharge,
+      },
+    ],
+    settlement: { autoPay: true },
   };
 }

@@ -131,6 +131,7 @@ export function planChangeOf(state: ServiceState, command: Extract<ServiceComman
     termStartDate: service.termStartDate,
     effectiveDate: changeDate,
     expirationDate: service.expirationDate,
+    subsidiary: service.subsidiary,
     unusedOldPlanCredit: proration.unusedOldPlanCredit,
     newPlanCharge: proration.newPlanCharge,
     changedAt: command.changedAt,

@@ -242,6 +242,7 @@ describe('an active service', () => {
           termStartDate: '2027-01-31',
           effectiveDate: '2027-02-14',
           expirationDate: '2027-02-28',
+          subsidiary: 'FR',
           unusedOldPlanCredit: eur(-400),
           newPlanCharge: eur(800),
           changedAt: '2027-02-14T10:00:00.000Z',

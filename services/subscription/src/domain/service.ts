@@ -114,6 +114,8 @@ export type ServicePlanChanged = Readonly<{
     termStartDate: string;
     effectiveDate: string;
     expirationDate: string;
+    /** absent from changes recorded before it was carried; the service's subsidiary */
+    subsidiary?: SubsidiaryCode;
     /** negative: the unused days of the old plan, credited */
     unusedOldPlanCredit: Money;
     /** the new plan over the same days */
