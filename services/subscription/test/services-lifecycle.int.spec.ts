@@ -247,10 +247,12 @@ describe('the life of a service', () => {
       termStartDate: '2027-01-17',
       effectiveDate: '2027-01-31',
       expirationDate: '2027-02-17',
+      // what invoicing bills: the subsidiary, and the one invoice's two lines
+      subsidiary: 'FR',
+      unusedOldPlanCredit: { currency: 'EUR', value: -438 },
+      newPlanCharge: { currency: 'EUR', value: 877 },
       changedAt: expect.any(String),
     });
-    // the one invoice's two lines ride along until the contract names them
-    expect(planChanged.raw).toMatchObject({ unusedOldPlanCredit: { currency: 'EUR', value: -438 }, newPlanCharge: { currency: 'EUR', value: 877 } });
     await service.waitForService(customerId, serviceId, (shown) => shown.planCode === 'web-hosting-performance' && shown.billing.price.value === 1599, 'on the new plan');
   });
 
