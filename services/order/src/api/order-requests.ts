@@ -15,6 +15,10 @@ export const placeOrderSchema = z
             planCode,
             period: z.enum(renewPeriods).describe('The term ordered, and the renew period of the service'),
             quantity: z.int().positive().describe('Units of the plan, from 1'),
+            engagement: z
+              .enum(renewPeriods)
+              .optional()
+              .describe('A commitment the plan offers (`P1Y`): a lower price or a server set up for you, against no early termination'),
             options: z
               .array(z.object({ planCode, quantity: z.int().positive() }).strict())
               .max(20)

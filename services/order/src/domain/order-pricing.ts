@@ -2,6 +2,8 @@
 // cart line (an option is a catalog plan priced for its item's period), so the tax is computed
 // once over the whole order, per rate, exactly as the invoice will compute it.
 import {
+  catalogVersionOn,
+  findPlan,
   findSubsidiary,
   PricingError,
   priceCart,
@@ -10,14 +12,16 @@ import {
   type CartItem,
   type PricedLine,
   type PricingErrorKind,
+  type Period,
   type PricingErrorReason,
+  type Subsidiary,
 } from '@billing/billing-kernel';
 import type { Temporal } from 'temporal-polyfill';
 import type { OrderedItem, PricedOrder } from './order';
 
 export type OrderRequestOption = Readonly<{ planCode: string; quantity: number }>;
 
-export type OrderRequestItem = Readonly<{ planCode: string; period: string; quantity: number; options?: readonly OrderRequestOption[] }>;
+export type OrderRequestItem = Readonly<{ planCode: string; period: string; quantity: number; engagement?: string; options?: readonly OrderRequestOption[] }>;
 
 export type OrderRequest = Readonly<{
   subsidiary: string;
@@ -32,7 +36,7 @@ export class OrderPricingRefused extends Error {
   readonly details?: Record<string, unknown>;
 
   constructor(
-    readonly reason: PricingErrorReason,
+    readonly reason: PricingErrorReason | 'ENGAGEMENT_NOT_OFFERED',
     readonly kind: PricingErrorKind,
     message: string,
     field?: string,
@@ -88,6 +92,7 @@ export function priceOrder(catalog: Catalog, request: OrderRequest, at: Temporal
   priced.lines.forEach((line: PricedLine, index) => {
     const origin = origins[index];
     if (origin.optionIndex === undefined) {
+      const engagementDuration = engagementOf(catalog, request.items[origin.itemIndex], at, seller, origin.itemIndex);
       items.push({
         itemId: newItemId(),
         planCode: line.planCode,
@@ -99,6 +104,7 @@ export function priceOrder(catalog: Catalog, request: OrderRequest, at: Temporal
         lineTotal: line.lineTotal,
         taxRate: line.taxRate,
         options: [],
+        ...(engagementDuration ? { engagementDuration } : {}),
       });
       return;
     }
@@ -121,4 +127,21 @@ export function priceOrder(catalog: Catalog, request: OrderRequest, at: Temporal
     catalogVersion: priced.catalogVersion,
     pricingDate: priced.pricingDate,
   };
+}
+
+/** The commitment an item asks for, when the plan offers it in the catalog version of the day. */
+function engagementOf(catalog: Catalog, item: OrderRequestItem, at: Temporal.Instant, seller: Subsidiary, itemIndex: number): Period | undefined {
+  if (item.engagement === undefined) return undefined;
+  const plan = findPlan(catalogVersionOn(catalog, toSubsidiaryDate(at, seller)), item.planCode);
+  const offered = plan?.engagements.find((option) => option.duration === item.engagement);
+  if (!offered) {
+    const offers = plan?.engagements.map((option) => option.duration).join(', ');
+    throw new OrderPricingRefused(
+      'ENGAGEMENT_NOT_OFFERED',
+      'notSellable',
+      `plan ${item.planCode} offers ${offers ? `the engagements ${offers}` : 'no engagement'}, not ${item.engagement}`,
+      `items[${itemIndex}].engagement`,
+    );
+  }
+  return offered.duration;
 }

@@ -41,6 +41,16 @@ describe('pricing an order', () => {
     expect(new Set(priced.items.map((item) => item.itemId)).size).toBe(2);
   });
 
+  it('carries the engagement an item is ordered with when its plan offers it, and refuses one it does not offer', () => {
+    const engaged = price({ subsidiary: 'FR', items: [{ planCode: 'dedicated-advance-2', period: 'P1M', quantity: 1, engagement: 'P1Y' }, { planCode: 'web-hosting-pro', period: 'P1M', quantity: 1 }] });
+    expect(engaged.items.map((item) => item.engagementDuration)).toEqual(['P1Y', undefined]);
+
+    const notOffered = refusalOf({ subsidiary: 'FR', items: [{ planCode: 'web-hosting-pro', period: 'P1M', quantity: 1 }, { planCode: 'dedicated-advance-2', period: 'P1M', quantity: 1, engagement: 'P2Y' }] });
+    expect(notOffered).toMatchObject({ reason: 'ENGAGEMENT_NOT_OFFERED', kind: 'notSellable', details: { field: 'items[1].engagement' } });
+    expect(notOffered.message).toContain('the engagements P1Y, not P2Y');
+    expect(refusalOf({ subsidiary: 'FR', items: [{ planCode: 'web-hosting-pro', period: 'P1M', quantity: 1, engagement: 'P1Y' }] }).message).toContain('offers no engagement');
+  });
+
   it("taxes a business of another member state with the reverse charge", () => {
     const priced = price({ subsidiary: 'FR', items: [{ planCode: 'web-hosting-pro', period: 'P1Y', quantity: 1 }], customer: { country: 'DE', vatNumber: 'DE811569869' } });
     expect(priced.tax).toMatchObject({ treatment: 'reverseCharge', rate: 0 });

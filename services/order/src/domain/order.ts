@@ -29,6 +29,8 @@ export type OrderedItem = Readonly<{
   lineTotal: Money;
   taxRate: number;
   options: readonly OrderedOption[];
+  /** the commitment ordered with the plan, one of those it offers */
+  engagementDuration?: Period;
 }>;
 
 export type OrderTotals = Readonly<{ withoutTax: Money; tax: Money; withTax: Money }>;

@@ -13,6 +13,7 @@ function contractItem(item: OrderedItem): OrderItem {
     period: item.period,
     quantity: item.quantity,
     unitPrice: item.unitPrice,
+    ...(item.engagementDuration ? { engagementDuration: item.engagementDuration } : {}),
     ...(item.options.length > 0
       ? { options: item.options.map(({ planCode, quantity, unitPrice }) => ({ planCode, quantity, unitPrice })) }
       : {}),
