@@ -16,5 +16,11 @@ export { TopicProvisioner, type TopicDefaults, type TopicProvisioning, type Topi
 export { MessagingMetrics, type MessageOutcome } from './metrics/messaging-metrics';
 export { CreateMessagingTables1760000000000, messagingMigrations } from './database/messaging-migrations';
 
-export { MessagingRuntime, type ConsumerRegistration, type MessagingDependencies, type MessagingOptions } from './messaging-runtime';
+export {
+  MessagingRuntime,
+  ProjectionRebuildRefused,
+  type ConsumerRegistration,
+  type MessagingDependencies,
+  type MessagingOptions,
+} from './messaging-runtime';
 export { MessagingModule, type MessagingFeature, type MessagingModuleOptions } from './nest/messaging.module';

@@ -12,6 +12,7 @@ import { MessagingMetrics } from './metrics/messaging-metrics';
 import { EventProducer } from './producing/event-producer';
 import type { Projection } from './projections/projection';
 import { ProjectionDelivery } from './projections/projection-delivery';
+import { rebuildProjection, type RebuildReplay } from './projections/projection-rebuild';
 import type { Reaction } from './reactions/reaction';
 import { ReactionDelivery } from './reactions/reaction-delivery';
 import { TopicProvisioner, type TopicDefaults, type TopicProvisioning, type TopicSpec } from './topics/topic-provisioner';
@@ -41,6 +42,17 @@ export interface MessagingDependencies {
   readonly metricsRegistry?: Registry;
 }
 
+/** Refused: no projection of that name, or one rebuild of it is running already. */
+export class ProjectionRebuildRefused extends Error {
+  constructor(
+    readonly reason: 'unknown-projection' | 'rebuild-running',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProjectionRebuildRefused';
+  }
+}
+
 export interface ConsumerRegistration {
   /** Overrides `<groupId>.<name>`. */
   readonly groupId?: string;
@@ -63,6 +75,8 @@ export class MessagingRuntime {
   private readonly metrics?: MessagingMetrics;
   private readonly settings: ConsumerSettings;
   private readonly consumers: EventConsumer[] = [];
+  private readonly projections = new Map<string, Projection<EventEnvelope>>();
+  private readonly rebuilding = new Set<string>();
   private admin?: Promise<Admin>;
   private started = false;
 
@@ -92,6 +106,37 @@ export class MessagingRuntime {
     });
     // a projection without a position starts at the beginning of the log: it needs all history
     this.addConsumer(projection.name, projection.topics, true, projection, target, registration);
+    this.projections.set(projection.name, projection as unknown as Projection<EventEnvelope>);
+  }
+
+  /** The projections this process runs, by name (what an operator may rebuild). */
+  registeredProjections(): readonly Projection<EventEnvelope>[] {
+    return [...this.projections.values()];
+  }
+
+  /**
+   * Replays a registered projection from the beginning of its topics into fresh tables and swaps
+   * them in while the live projection runs on; one rebuild of a projection at a time per process.
+   */
+  async rebuildProjection(name: string, options: { timeoutMs?: number } = {}): Promise<RebuildReplay> {
+    const projection = this.projections.get(name);
+    if (!projection) throw new ProjectionRebuildRefused('unknown-projection', `no projection named ${name}`);
+    if (this.rebuilding.has(name)) throw new ProjectionRebuildRefused('rebuild-running', `${name} is being rebuilt already`);
+    this.rebuilding.add(name);
+    try {
+      return await rebuildProjection({
+        projection,
+        kafka: this.kafka,
+        dataSource: this.requireDataSource(name),
+        groupId: this.options.groupId,
+        settings: this.settings,
+        maxEventsPerTransaction: this.options.maxEventsPerTransaction,
+        timeoutMs: options.timeoutMs,
+        logger: this.logger,
+      });
+    } finally {
+      this.rebuilding.delete(name);
+    }
   }
 
   registerReaction<E extends EventEnvelope>(reaction: Reaction<E>, registration: ConsumerRegistration = {}): void {

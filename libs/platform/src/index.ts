@@ -13,3 +13,4 @@ export * from './http/zod-validation.pipe';
 export * from './clock/clock.module';
 export * from './event-sourcing/event-sourcing.module';
 export * from './clock/test-clock.module';
+export * from './operations/operator-projections.module';

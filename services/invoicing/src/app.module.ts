@@ -9,6 +9,7 @@ import {
   loggingModule,
   METRICS_REGISTRY,
   MetricsModule,
+  OperatorProjectionsModule,
   TestClockModule,
   topicName,
 } from '@billing/platform';
@@ -40,6 +41,7 @@ export class AppModule {
         ClockModule.forRoot(config.NODE_ENV),
         // outside production, one POST /operator/clock moves the clock of every service
         TestClockModule.forService('invoicing', config),
+        OperatorProjectionsModule,
         AuthModule.forRoot(config, config.NODE_ENV),
         InvoicingSettingsModule.forRoot(config),
         EventSourcingModule.forRoot({ service: 'invoicing', topic: topics.invoices, kafkaBrokers: config.KAFKA_BROKERS, toMessages: invoicingMessages }),

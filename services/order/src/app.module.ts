@@ -9,6 +9,7 @@ import {
   loggingModule,
   METRICS_REGISTRY,
   MetricsModule,
+  OperatorProjectionsModule,
   TestClockModule,
   topicName,
 } from '@billing/platform';
@@ -41,6 +42,7 @@ export class AppModule {
         ClockModule.forRoot(config.NODE_ENV),
         // outside production, one POST /operator/clock moves the clock of every service
         TestClockModule.forService('order', config),
+        OperatorProjectionsModule,
         AuthModule.forRoot(config, config.NODE_ENV),
         OrderTopicsModule.forRoot(config),
         EventSourcingModule.forRoot({ service: 'order', topic: topics.orders, kafkaBrokers: config.KAFKA_BROKERS, toMessages: orderMessages }),

@@ -9,6 +9,7 @@ import {
   loggingModule,
   METRICS_REGISTRY,
   MetricsModule,
+  OperatorProjectionsModule,
   TestClockModule,
   topicName,
 } from '@billing/platform';
@@ -40,6 +41,7 @@ export class AppModule {
         MetricsModule.forService('renewal'),
         ClockModule.forRoot(config.NODE_ENV),
         TestClockModule.forService('renewal', config),
+        OperatorProjectionsModule,
         AuthModule.forRoot(config, config.NODE_ENV),
         RenewalSettingsModule.forRoot(config),
         EventSourcingModule.forRoot({ service: 'renewal', topic: topics.renewals, kafkaBrokers: config.KAFKA_BROKERS, toMessages: renewalMessages }),

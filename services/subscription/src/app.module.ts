@@ -9,6 +9,7 @@ import {
   loggingModule,
   METRICS_REGISTRY,
   MetricsModule,
+  OperatorProjectionsModule,
   TestClockModule,
   topicName,
 } from '@billing/platform';
@@ -44,6 +45,7 @@ export class AppModule {
         MetricsModule.forService('subscription'),
         ClockModule.forRoot(config.NODE_ENV),
         TestClockModule.forService('subscription', config),
+        OperatorProjectionsModule,
         AuthModule.forRoot(config, config.NODE_ENV),
         SubscriptionTopicsModule.forRoot(config),
         SubscriptionSettingsModule.forRoot(config, tokens),
