@@ -4,3 +4,6 @@ export * from './kcat';
 export * from './platform-under-test';
 export * from './service-health-suite';
 export * from './service-process';
+export * from './authorization-suite';
+export * from './http-surface';
+export * from './http-fuzz-suite';

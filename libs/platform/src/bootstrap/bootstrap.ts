@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { ConfigurationError, loadConfig, type ServiceConfig } from '../config/config';
 import { assertDatabaseReachable, runMigrations } from '../database/database';
 import { DomainErrorFilter } from '../http/domain-error.filter';
+import { answerMalformedRequestsAsJson } from '../http/malformed-requests';
 
 export interface ServiceDefinition<S extends z.ZodType<ServiceConfig>> {
   name: string;
@@ -27,6 +28,7 @@ export async function createServiceApp<S extends z.ZodType<ServiceConfig>>(
   const app = await NestFactory.create(service.module(config), { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new DomainErrorFilter());
+  answerMalformedRequestsAsJson(app.getHttpServer());
   app.enableShutdownHooks();
   await runMigrations(app.get(DataSource));
 

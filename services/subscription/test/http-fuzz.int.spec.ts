@@ -1,0 +1,8 @@
+// Every documented operation of the subscription service under random and hostile requests: no 5xx, and
+// every refusal with a reason code (HTTP_FUZZ_RUNS sets the runs per operation).
+import { httpFuzzSuite } from '@billing/service-testing';
+import { subscriptionService } from '../src/service';
+
+jest.setTimeout(300_000);
+
+httpFuzzSuite(subscriptionService);
