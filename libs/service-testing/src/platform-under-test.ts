@@ -24,6 +24,8 @@ export interface PlatformOptions {
   env?: Record<string, string>;
   serviceEnv?: Partial<Record<PlatformServiceName, Record<string, string>>>;
   readyTimeoutMs?: number;
+  /** Names the databases (`test_<label>_<service>_…`): `e2e` by default; `chaos` for the chaos run. */
+  databaseLabel?: string;
 }
 
 export class PlatformUnderTest {
@@ -36,7 +38,7 @@ export class PlatformUnderTest {
   static async start(options: PlatformOptions): Promise<PlatformUnderTest> {
     const platform = new PlatformUnderTest(options);
     for (const name of options.services) {
-      platform.services.set(name, { name, port: await freePort(), database: await createTestDatabase(`e2e_${name}`), log: [] });
+      platform.services.set(name, { name, port: await freePort(), database: await createTestDatabase(`${options.databaseLabel ?? 'e2e'}_${name}`), log: [] });
     }
     try {
       await Promise.all(options.services.map((name) => platform.launch(name)));
@@ -63,6 +65,27 @@ export class PlatformUnderTest {
   /** What the service wrote to stdout/stderr (for failure messages). */
   logOf(name: PlatformServiceName): string {
     return this.service(name).log.join('');
+  }
+
+  /** The service's process id while it runs (to sample its memory, say). */
+  pidOf(name: PlatformServiceName): number | undefined {
+    return this.service(name).process?.child.pid;
+  }
+
+  /** The database name of the service (to terminate its sessions, say). */
+  databaseNameOf(name: PlatformServiceName): string {
+    return this.service(name).database.name;
+  }
+
+  /** Whether the service's process runs now (false between a kill and its restart). */
+  isRunning(name: PlatformServiceName): boolean {
+    return this.service(name).process !== undefined;
+  }
+
+  /** Starts a service that {@link kill} stopped; waits until it is ready. */
+  async start(name: PlatformServiceName): Promise<void> {
+    if (this.service(name).process) return;
+    await this.launch(name);
   }
 
   /** SIGKILL: no shutdown hooks, no flushing — a crash. */
@@ -112,8 +135,13 @@ export class PlatformUnderTest {
       ...this.options.serviceEnv?.[name],
     });
     service.process = running;
-    running.child.stdout?.on('data', (chunk) => service.log.push(String(chunk)));
-    running.child.stderr?.on('data', (chunk) => service.log.push(String(chunk)));
+    // the latest output only: a long run (chaos, sustained load) must not grow without bound
+    const keep = (chunk: unknown) => {
+      service.log.push(String(chunk));
+      if (service.log.length > 2_000) service.log.splice(0, 1_000);
+    };
+    running.child.stdout?.on('data', keep);
+    running.child.stderr?.on('data', keep);
     const ready = waitUntil(async () => (await fetch(`${this.url(name)}/health/ready`).catch(() => undefined))?.status === 200, {
       timeoutMs: this.options.readyTimeoutMs ?? 60_000,
       intervalMs: 200,

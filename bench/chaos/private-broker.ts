@@ -1,0 +1,54 @@
+// A Kafka broker of the run's own (docker/kafka scripts with KAFKA_STATE_DIR and other ports):
+// the chaos run stops and restarts its broker, which must never disturb the broker that other
+// tests share. Everything the run starts reads KAFKA_BROKERS, which points here.
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const scripts = path.resolve(__dirname, '../../docker/kafka');
+
+export interface PrivateBrokerOptions {
+  port: number;
+  controllerPort: number;
+  /** Data, config, log and pid of this broker. */
+  stateDir: string;
+}
+
+export class PrivateBroker {
+  constructor(private readonly options: PrivateBrokerOptions) {}
+
+  get brokers(): string {
+    return `127.0.0.1:${this.options.port}`;
+  }
+
+  /** Starts it on fresh data (`clean`) or on what it had (a restart after {@link stop}). */
+  async start(clean = false): Promise<void> {
+    await this.script('kafka-start.sh', { KAFKA_CLEAN: clean ? '1' : '0' }, 180_000);
+  }
+
+  /** A controlled shutdown (SIGTERM), as an operator or a rolling restart does. */
+  async stop(): Promise<void> {
+    await this.script('kafka-stop.sh', {}, 60_000);
+  }
+
+  private async script(name: string, extra: Record<string, string>, timeoutMs: number): Promise<void> {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      KAFKA_PORT: String(this.options.port),
+      KAFKA_CONTROLLER_PORT: String(this.options.controllerPort),
+      KAFKA_STATE_DIR: this.options.stateDir,
+      // the shared class-data archive is written by the first broker to stop: not ours to race
+      KAFKA_CDS: '0',
+      ...extra,
+    };
+    // the scripts only wait for a cluster named by KAFKA_BROKERS; this one they must run
+    delete env.KAFKA_BROKERS;
+    try {
+      await run('bash', [path.join(scripts, name)], { env, timeout: timeoutMs });
+    } catch (error) {
+      const failure = error as { stdout?: string; stderr?: string; message: string };
+      throw new Error(`${name} failed: ${failure.message}\n${failure.stdout ?? ''}${failure.stderr ?? ''}`);
+    }
+  }
+}

@@ -1,0 +1,238 @@
+// Sustained load (issue #8): orders and renewals together at 70 % of the platform's measured
+// capacity, for 10 minutes, on the four services as processes with their own broker. Every ~10 s
+// it samples the lag of each consumer group and the RSS of each service process; both must stay
+// flat: the report gives each series' least-squares slope and its first-third vs last-third mean.
+//
+// The renewal load is steady by construction: before the measured window, customers order on 30
+// consecutive days of the test clock (the seed), so their services fall due one cohort per day;
+// during the window the clock moves one day every 30 s, so a cohort renews every 30 s, while the
+// services ordered in the window itself fall due only after it.
+//
+//   npm run bench:sustained   (SUSTAINED_MINUTES=10, SUSTAINED_MAX_RATE to skip measuring the capacity,
+//                              SUSTAINED_SEED_ORDERS_PER_DAY=50, SUSTAINED_SAMPLE_SECONDS=10)
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Temporal } from 'temporal-polyfill';
+import { Harness, log, platformServices } from './harness';
+import { distinctEvents } from './invariants';
+import { renderPng, renderSvg, type Panel } from './plot';
+import type { Customer, PlacedOrder } from './workload';
+
+const MINUTES = Number(process.env.SUSTAINED_MINUTES ?? 10);
+const SAMPLE_SECONDS = Number(process.env.SUSTAINED_SAMPLE_SECONDS ?? 10);
+const SEED_ORDERS_PER_DAY = Number(process.env.SUSTAINED_SEED_ORDERS_PER_DAY ?? 50);
+const SECONDS_PER_CLOCK_DAY = 30;
+const CUSTOMERS = 300;
+const LOAD_SHARE = 0.7;
+const START = Temporal.Instant.from('2027-01-01T09:00:00Z');
+const results = path.join(__dirname, '..', 'results');
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Sample {
+  t: number;
+  lag: Record<string, number>;
+  outboxPending: number;
+  rssMb: Record<string, number>;
+  ordersPosted: number;
+  ordersDelivered: number;
+  renewalsSucceeded: number;
+}
+
+function rssMb(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    return Math.round(kb / 1024);
+  } catch {
+    return 0;
+  }
+}
+
+/** Least-squares slope per minute, and the means of the first and last thirds. */
+function trend(points: { t: number; value: number }[]) {
+  const n = points.length;
+  const meanT = points.reduce((s, p) => s + p.t, 0) / n;
+  const meanV = points.reduce((s, p) => s + p.value, 0) / n;
+  const cov = points.reduce((s, p) => s + (p.t - meanT) * (p.value - meanV), 0);
+  const varT = points.reduce((s, p) => s + (p.t - meanT) ** 2, 0) || 1;
+  const third = Math.max(1, Math.floor(n / 3));
+  const mean = (part: typeof points) => part.reduce((s, p) => s + p.value, 0) / part.length;
+  return {
+    slopePerMinute: Number(((cov / varT) * 60).toFixed(3)),
+    firstThirdMean: Number(mean(points.slice(0, third)).toFixed(1)),
+    lastThirdMean: Number(mean(points.slice(n - third)).toFixed(1)),
+    max: Math.max(...points.map((p) => p.value)),
+  };
+}
+
+async function main(): Promise<void> {
+  const harness = await Harness.start('sustained');
+  const { platform, recorder, workload } = harness;
+  const delivered = () => distinctEvents(recorder.events).events.filter((e) => e.type === 'OrderDelivered').length;
+  try {
+    await workload.moveClock(START.toString(), platformServices);
+    const customers: Customer[] = [];
+    for (let index = 0; index < CUSTOMERS; index += 20) {
+      customers.push(...(await Promise.all(Array.from({ length: Math.min(20, CUSTOMERS - index) }, (_, k) => workload.registerCustomer(index + k, 'good')))));
+    }
+    log(`${customers.length} customers with a card`);
+    let sequence = 0;
+    const order = (items = 1 + (sequence % 2)) => {
+      const mine = sequence++;
+      return workload.placeOrder(customers[mine % customers.length], mine, items);
+    };
+
+    // capacity: a backlog of orders from 32 clients, orders/s until the last is delivered
+    let maxRate = Number(process.env.SUSTAINED_MAX_RATE ?? 0);
+    let capacity: { orders: number; seconds: number; ordersPerSecond: number } | undefined;
+    if (!maxRate) {
+      const burst = 600;
+      const before = delivered();
+      const started = performance.now();
+      let posted = 0;
+      await Promise.all(Array.from({ length: 32 }, async () => {
+        while (posted < burst) {
+          posted++;
+          await order();
+        }
+      }));
+      while (delivered() < before + burst) await sleep(100);
+      const seconds = (performance.now() - started) / 1_000;
+      maxRate = burst / seconds;
+      capacity = { orders: burst, seconds: Number(seconds.toFixed(1)), ordersPerSecond: Number(maxRate.toFixed(1)) };
+      log(`capacity: ${burst} orders delivered in ${seconds.toFixed(1)} s → ${maxRate.toFixed(1)} orders/s end to end`);
+    }
+    await harness.drain('the capacity burst');
+
+    // the seed: orders on 30 consecutive days, so that their services fall due one cohort per day
+    for (let day = 0; day < 30; day++) {
+      await workload.moveClock(START.add({ hours: 24 * day }).toString(), platformServices);
+      await Promise.all(Array.from({ length: SEED_ORDERS_PER_DAY }, () => order()));
+    }
+    await harness.drain('the seed orders');
+    const seededServices = distinctEvents(recorder.events).events.filter((e) => e.type === 'ServiceActivated').length;
+    const renewalsPerSecond = seededServices / 30 / SECONDS_PER_CLOCK_DAY;
+    // a renewal costs about what an order costs (an invoice issued and charged, an event back)
+    const orderRate = Math.max(1, LOAD_SHARE * maxRate - renewalsPerSecond);
+    log(`${seededServices} services seeded over 30 days: ~${renewalsPerSecond.toFixed(1)} renewals/s; orders at ${orderRate.toFixed(1)}/s (70 % of ${maxRate.toFixed(1)}/s in all)`);
+
+    // the measured window: orders at a steady rate, the clock one day per 30 s, samples every 10 s
+    const windowStart = performance.now();
+    const windowMs = MINUTES * 60_000;
+    const clockStart = START.add({ hours: 24 * 30 });
+    await workload.moveClock(clockStart.toString(), platformServices);
+    const samples: Sample[] = [];
+    const placed: Promise<PlacedOrder>[] = [];
+    const renewedBefore = distinctEvents(recorder.events).events.filter((e) => e.type === 'RenewalSucceeded').length;
+    let stop = false;
+    const poster = (async () => {
+      let posted = 0;
+      while (!stop) {
+        const due = Math.floor(((performance.now() - windowStart) / 1_000) * orderRate);
+        for (; posted < due; posted++) placed.push(order());
+        await sleep(20);
+      }
+    })();
+    const clock = (async () => {
+      for (let step = 1; !stop; step++) {
+        await sleep(10_000);
+        if (stop) break;
+        // a third of a day every 10 s
+        await workload.moveClock(clockStart.add({ hours: 8 * step }).toString(), platformServices).catch((error: Error) => log(`clock: ${error.message}`));
+      }
+    })();
+    while (performance.now() - windowStart < windowMs) {
+      await sleep(SAMPLE_SECONDS * 1_000 - ((performance.now() - windowStart) % (SAMPLE_SECONDS * 1_000)));
+      const state = await harness.drainState().catch(() => undefined);
+      const events = distinctEvents(recorder.events).events;
+      const sample: Sample = {
+        t: Math.round((performance.now() - windowStart) / 1_000),
+        lag: state?.lag ?? {},
+        outboxPending: state?.outboxPending ?? 0,
+        rssMb: Object.fromEntries(platformServices.map((name) => [name, rssMb(platform.pidOf(name))])),
+        ordersPosted: placed.length,
+        ordersDelivered: events.filter((e) => e.type === 'OrderDelivered').length,
+        renewalsSucceeded: events.filter((e) => e.type === 'RenewalSucceeded').length - renewedBefore,
+      };
+      samples.push(sample);
+      log(`t=${String(sample.t).padStart(4)} s  lag ${Object.values(sample.lag).reduce((a, b) => a + b, 0)}  outbox ${sample.outboxPending}  rss ${platformServices.map((name) => `${name} ${sample.rssMb[name]}`).join(', ')} MB  orders ${sample.ordersPosted}/${sample.ordersDelivered}  renewals ${sample.renewalsSucceeded}`);
+    }
+    stop = true;
+    await Promise.all([poster, clock]);
+    await Promise.all(placed);
+    const drainMs = await harness.drain('after the window');
+
+    // figures
+    const groups = [...new Set(samples.flatMap((s) => Object.keys(s.lag)))];
+    const lagSeries = groups.map((group) => ({ name: group, points: samples.map((s) => ({ t: s.t, value: s.lag[group] ?? 0 })) }));
+    const rssSeries = platformServices.map((name) => ({ name, points: samples.map((s) => ({ t: s.t, value: s.rssMb[name] })) }));
+    const totalLag = { name: 'all groups', points: samples.map((s) => ({ t: s.t, value: Object.values(s.lag).reduce((a, b) => a + b, 0) })) };
+    const windowSeconds = (windowMs / 1_000);
+    const last = samples[samples.length - 1];
+    const report = {
+      benchmark: 'sustained',
+      date: new Date().toISOString(),
+      environment: { node: process.version, cpus: os.cpus().length, brokers: harness.broker.brokers },
+      capacity: capacity ?? { ordersPerSecond: maxRate, note: 'SUSTAINED_MAX_RATE' },
+      load: {
+        minutes: MINUTES,
+        share: LOAD_SHARE,
+        ordersPerSecondTarget: Number(orderRate.toFixed(2)),
+        ordersPosted: last.ordersPosted,
+        ordersPerSecondAchieved: Number((last.ordersPosted / windowSeconds).toFixed(2)),
+        renewalsPerSecondTarget: Number(renewalsPerSecond.toFixed(2)),
+        renewalsSucceeded: last.renewalsSucceeded,
+        renewalsPerSecondAchieved: Number((last.renewalsSucceeded / windowSeconds).toFixed(2)),
+        seededServices,
+        drainedAfterWindowSeconds: Math.round(drainMs / 1_000),
+      },
+      trends: {
+        lagAllGroups: trend(totalLag.points),
+        lagPerGroup: Object.fromEntries(lagSeries.map((series) => [series.name, trend(series.points)])),
+        rssMbPerService: Object.fromEntries(rssSeries.map((series) => [series.name, trend(series.points)])),
+      },
+      samples,
+    };
+    // flat: lag bounded (its last third no higher than its first third plus slack) and RSS growing < 2 MB/min after warm-up
+    const lagFlat = report.trends.lagAllGroups.lastThirdMean <= report.trends.lagAllGroups.firstThirdMean * 1.5 + 50;
+    const rssFlat = Object.values(report.trends.rssMbPerService).every((t) => t.slopePerMinute < 2);
+    const verdict = { lagFlat, rssFlat };
+
+    mkdirSync(results, { recursive: true });
+    writeFileSync(path.join(results, 'sustained.json'), `${JSON.stringify({ ...report, verdict }, null, 2)}\n`);
+    const header = ['t_s', ...groups.map((g) => `lag_${g}`), 'lag_total', 'outbox_pending', ...platformServices.map((n) => `rss_mb_${n}`), 'orders_posted', 'orders_delivered', 'renewals'];
+    const rows = samples.map((s) => [s.t, ...groups.map((g) => s.lag[g] ?? 0), Object.values(s.lag).reduce((a, b) => a + b, 0), s.outboxPending, ...platformServices.map((n) => s.rssMb[n]), s.ordersPosted, s.ordersDelivered, s.renewalsSucceeded].join(','));
+    writeFileSync(path.join(results, 'sustained.csv'), `${header.join(',')}\n${rows.join('\n')}\n`);
+    const panels: Panel[] = [
+      { title: 'Consumer lag per group', unit: 'messages', series: [totalLag, ...lagSeries] },
+      { title: 'RSS per service', unit: 'MB', series: rssSeries },
+    ];
+    writeFileSync(path.join(results, 'sustained.png'), renderPng(panels));
+    writeFileSync(path.join(results, 'sustained.svg'), renderSvg(panels));
+
+    const table = [
+      '',
+      `SUSTAINED LOAD — ${MINUTES} min at 70 % of ${maxRate.toFixed(1)} orders/s: orders ${report.load.ordersPerSecondAchieved}/s (target ${report.load.ordersPerSecondTarget}), renewals ${report.load.renewalsPerSecondAchieved}/s (target ${report.load.renewalsPerSecondTarget})`,
+      `${'series'.padEnd(44)} ${'slope/min'.padStart(10)} ${'1st third'.padStart(10)} ${'last third'.padStart(10)} ${'max'.padStart(8)}`,
+      ...[['lag, all groups', report.trends.lagAllGroups] as const, ...Object.entries(report.trends.lagPerGroup).map(([g, t]) => [`lag ${g}`, t] as const), ...Object.entries(report.trends.rssMbPerService).map(([n, t]) => [`rss MB ${n}`, t] as const)].map(
+        ([name, t]) => `${name.padEnd(44)} ${String(t.slopePerMinute).padStart(10)} ${String(t.firstThirdMean).padStart(10)} ${String(t.lastThirdMean).padStart(10)} ${String(t.max).padStart(8)}`,
+      ),
+      `lag flat: ${lagFlat ? 'yes' : 'NO'}; memory flat (< 2 MB/min): ${rssFlat ? 'yes' : 'NO'}; drained ${report.load.drainedAfterWindowSeconds} s after the window`,
+      'written: bench/results/sustained.json, sustained.csv, sustained.png, sustained.svg',
+    ];
+    process.stdout.write(`${table.join('\n')}\n`);
+    if (!lagFlat || !rssFlat) process.exitCode = 1;
+  } catch (error) {
+    for (const name of platformServices) process.stderr.write(`--- ${name} (last lines)\n${platform.logOf(name).slice(-3_000)}\n`);
+    throw error;
+  } finally {
+    await harness.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
