@@ -2,11 +2,12 @@
 // producer, and one consumer group member per registered projection or reaction.
 import type { EventEnvelope } from '@billing/contracts';
 import { Logger, type LoggerService } from '@nestjs/common';
-import { Kafka, logLevel, type Admin, type logCreator } from 'kafkajs';
+import { logLevel, type Admin, type Kafka, type logCreator } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { defaultConsumerSettings, type ConsumerSettings } from './consuming/consumer-settings';
 import { EventConsumer } from './consuming/event-consumer';
+import { kafkaClient } from './kafka/kafka-client';
 import type { RetryPolicy } from './consuming/retry-policy';
 import { MessagingMetrics } from './metrics/messaging-metrics';
 import { EventProducer } from './producing/event-producer';
@@ -85,7 +86,7 @@ export class MessagingRuntime {
     private readonly dependencies: MessagingDependencies = {},
   ) {
     this.logger = options.logger ?? new Logger('Messaging');
-    this.kafka = new Kafka({
+    this.kafka = kafkaClient({
       clientId: options.clientId,
       brokers: [...options.brokers],
       logLevel: options.kafkaLogLevel ?? logLevel.WARN,

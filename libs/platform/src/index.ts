@@ -2,7 +2,9 @@
 // health, metrics and the boot/shutdown sequence.
 export * from './bootstrap/bootstrap';
 export * from './config/config';
+export * from './config/connection-security';
 export * from './database/database';
+export * from './database/postgres-ssl';
 export * from './health/health';
 export * from './health/kafka-health';
 export * from './logging/logging';

@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { ConfigurationError, loadConfig, type ServiceConfig } from '../config/config';
+import { applyConnectionSecurity } from '../config/connection-security';
 import { assertDatabaseReachable, runMigrations } from '../database/database';
 import { DomainErrorFilter } from '../http/domain-error.filter';
 import { answerMalformedRequestsAsJson } from '../http/malformed-requests';
@@ -24,6 +25,8 @@ export async function createServiceApp<S extends z.ZodType<ServiceConfig>>(
   service: ServiceDefinition<S>,
   config: z.infer<S>,
 ): Promise<INestApplication> {
+  // before any client exists: every Kafka and PostgreSQL connection uses the deployment's TLS/SASL
+  applyConnectionSecurity(config);
   await assertDatabaseReachable(config.DATABASE_URL);
   const app = await NestFactory.create(service.module(config), { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));

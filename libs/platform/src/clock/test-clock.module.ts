@@ -19,9 +19,9 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { OperatorOnly } from '@billing/auth';
-import { TopicProvisioner } from '@billing/messaging';
+import { kafkaClient, TopicProvisioner } from '@billing/messaging';
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { logLevel, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
 import { topicName, type ServiceConfig } from '../config/config';
@@ -87,7 +87,7 @@ class TestClockSync implements OnApplicationBootstrap, BeforeApplicationShutdown
     @Inject(TEST_CLOCK_OPTIONS) private readonly options: TestClockOptions,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
-    this.kafka = new Kafka({ clientId: `${options.service}-test-clock`, brokers: options.kafkaBrokers, logLevel: logLevel.NOTHING });
+    this.kafka = kafkaClient({ clientId: `${options.service}-test-clock`, brokers: options.kafkaBrokers, logLevel: logLevel.NOTHING });
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -30,6 +30,29 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0'], { message: 'expected true or false' })
   .transform((value) => value === 'true' || value === '1');
 
+const filePath = z.string().trim().min(1, 'expected a file path');
+
+/**
+ * TLS and SASL towards Kafka, TLS towards PostgreSQL: all optional, off by default (a local run
+ * needs none). Files are PEM paths, read at boot (see connection-security.ts).
+ */
+const connectionSecurityVariables = {
+  /** TLS to the brokers; implied by any KAFKA_SSL_*_FILE. */
+  KAFKA_SSL: booleanFlag.optional(),
+  KAFKA_SSL_CA_FILE: filePath.optional(),
+  KAFKA_SSL_CERT_FILE: filePath.optional(),
+  KAFKA_SSL_KEY_FILE: filePath.optional(),
+  KAFKA_SSL_REJECT_UNAUTHORIZED: booleanFlag.default(true),
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512'], { message: 'expected plain, scram-sha-256 or scram-sha-512' }).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+  /** As libpq's sslmode: disable, require (encrypted, not verified), verify-ca, verify-full. */
+  DATABASE_SSL_MODE: z.enum(['disable', 'require', 'verify-ca', 'verify-full'], { message: 'expected disable, require, verify-ca or verify-full' }).default('disable'),
+  DATABASE_SSL_CA_FILE: filePath.optional(),
+  DATABASE_SSL_CERT_FILE: filePath.optional(),
+  DATABASE_SSL_KEY_FILE: filePath.optional(),
+};
+
 /** The variables every service reads. */
 export function serviceConfigSchema(defaults: { port: number; database: string }) {
   return z.object({
@@ -45,8 +68,10 @@ export function serviceConfigSchema(defaults: { port: number; database: string }
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_PRETTY: booleanFlag.default(false),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+    ...connectionSecurityVariables,
   });
 }
+
 
 export type ServiceConfig = z.infer<ReturnType<typeof serviceConfigSchema>>;
 

@@ -4,6 +4,7 @@ import type { DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Client } from 'pg';
 import type { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { postgresSsl } from './postgres-ssl';
 
 export interface DatabaseOptions {
   url: string;
@@ -24,6 +25,7 @@ export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
     migrationsTableName: 'typeorm_migrations',
     synchronize: false,
     applicationName: options.applicationName,
+    ...(postgresSsl() ? { ssl: postgresSsl() } : {}),
     extra: {
       max: options.poolSize,
       connectionTimeoutMillis: 5_000,
@@ -50,7 +52,7 @@ export function describeDatabase(url: string): string {
 
 /** Fails with one line naming the database when it cannot be reached. */
 export async function assertDatabaseReachable(url: string, timeoutMs = 5_000): Promise<void> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, ssl: postgresSsl() });
   try {
     await client.connect();
     await client.query('SELECT 1');

@@ -11,7 +11,8 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { OutboxRelay, PostgresEventStore, type OutboxMessageMapper, type RelayLogger, type Upcaster } from '@billing/eventsourcing';
-import { Kafka, logLevel } from 'kafkajs';
+import { kafkaClient } from '@billing/messaging';
+import { logLevel } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { METRICS_REGISTRY } from '../metrics/metrics';
@@ -97,7 +98,7 @@ export class EventSourcingModule {
                   store,
                   topic: options.topic,
                   toMessages: options.toMessages,
-                  kafka: new Kafka({ clientId: `${options.service}-relay`, brokers: options.kafkaBrokers, logLevel: logLevel.ERROR }),
+                  kafka: kafkaClient({ clientId: `${options.service}-relay`, brokers: options.kafkaBrokers, logLevel: logLevel.ERROR }),
                   registry,
                   logger: relayLogger(new Logger('OutboxRelay')),
                 }),

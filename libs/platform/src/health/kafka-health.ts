@@ -2,7 +2,8 @@
 // deadline, so a stopped broker turns the probe red in seconds instead of hanging it.
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { Kafka, logLevel } from 'kafkajs';
+import { kafkaClient } from '@billing/messaging';
+import { logLevel } from 'kafkajs';
 
 @Injectable()
 export class KafkaHealthIndicator {
@@ -10,7 +11,7 @@ export class KafkaHealthIndicator {
 
   async isHealthy(key: string, brokers: string[], timeoutMs = 3_000) {
     const indicator = this.indicators.check(key);
-    const kafka = new Kafka({
+    const kafka = kafkaClient({
       clientId: 'health',
       brokers,
       connectionTimeout: Math.min(timeoutMs, 1_000),

@@ -8,7 +8,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Money } from '@billing/billing-kernel';
 import { PostgresEventStore } from '@billing/eventsourcing';
-import { CLOCK, type Clock } from '@billing/platform';
+import { CLOCK, postgresSsl, type Clock } from '@billing/platform';
 import { Pool } from 'pg';
 import { Temporal } from 'temporal-polyfill';
 import { reminderWording, termEndAfter, type RenewalPolicy, type TermStep } from '../domain/renewal-plan';
@@ -78,6 +78,7 @@ export class RenewalScheduler implements OnApplicationBootstrap, BeforeApplicati
       connectionString: settings.databaseUrl,
       max: settings.concurrency + 1,
       application_name: 'renewal-scheduler',
+      ssl: postgresSsl(),
       connectionTimeoutMillis: 5_000,
       idle_in_transaction_session_timeout: 60_000,
     });
