@@ -1,5 +1,5 @@
 // Who may call the renewal service: every documented operation × every kind of caller (the table
-// is built from the OpenAPI document). A customer only ever reads his own renewals (/me/…): see cross-customer.int.spec.ts.
+// is built from the OpenAPI document). A customer's routes (/me/…) name no id: the token says whose.
 import { authorizationSuite } from '@billing/service-testing';
 import { renewalService } from '../src/service';
 
