@@ -2,7 +2,6 @@
 // of dead letters to the topic they came from, with their key and original headers. A replay is
 // safe: every consumer recognises an event it has handled already by its id.
 import { deadLetterHeaders, deadLetterTopic, eventHeaders } from '@billing/contracts';
-import { EventProducer } from '@billing/messaging';
 import type { Kafka } from 'kafkajs';
 import { connectedAdmin, operatorKafka, partitionOffsets, readTopic, type PartitionOffsets, type TopicMessage } from './kafka-reading';
 import { OperationsError, UsageError } from './operations-error';
@@ -137,7 +136,8 @@ export async function replayDeadLetters(target: OperationsTarget, topic: string,
     : await Promise.all((options.positions ?? []).map((position) => deadLetterMessage(target, name, position)));
   const dryRun = options.dryRun ?? false;
   const replayed: ReplayReport['replayed'][number][] = [];
-  const producer = dryRun ? undefined : new EventProducer(operatorKafka(target));
+  // idempotent, one request in flight: the replayed messages land once each, in the order read
+  const producer = dryRun ? undefined : operatorKafka(target).producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   try {
     await producer?.connect();
     for (const message of chosen) {
@@ -145,9 +145,11 @@ export async function replayDeadLetters(target: OperationsTarget, topic: string,
       const to = { topic: letter.origin.topic, partition: letter.origin.partition };
       let offset: string | undefined;
       if (producer) {
-        const [metadata] = await producer.send(to.topic, [
-          { key: message.key, value: message.value, headers: letter.headers, partition: letter.origin.partition },
-        ]);
+        const [metadata] = await producer.send({
+          topic: to.topic,
+          acks: -1,
+          messages: [{ key: message.key, value: message.value, headers: letter.headers, partition: letter.origin.partition }],
+        });
         offset = metadata?.baseOffset;
       }
       replayed.push({

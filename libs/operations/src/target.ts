@@ -1,7 +1,5 @@
 // Which platform an operator command talks to: its broker, the four service databases, the four
 // service URLs and the operator token, from the environment (and the command line's overrides).
-import { topicProducers } from '@billing/contracts';
-
 export const serviceNames = ['order', 'subscription', 'renewal', 'invoicing'] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
@@ -26,12 +24,6 @@ export function isServiceName(name: string): name is ServiceName {
 /** A topic or consumer group under the target's prefix. */
 export function prefixed(target: Pick<OperationsTarget, 'topicPrefix'>, name: string): string {
   return target.topicPrefix ? `${target.topicPrefix}.${name}` : name;
-}
-
-/** The public topic a service publishes, under the target's prefix. */
-export function publicTopicOf(target: Pick<OperationsTarget, 'topicPrefix'>, service: ServiceName): string {
-  const topic = Object.entries(topicProducers).find(([, producer]) => producer === service)?.[0] as string;
-  return prefixed(target, topic);
 }
 
 /**

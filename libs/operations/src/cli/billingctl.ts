@@ -2,14 +2,17 @@
 // (or JSON with --json) and exits 0, 1 when `check` finds violations, 2 on bad usage, 3 when the
 // platform refuses or cannot be reached.
 import { parseArgs } from 'node:util';
-import { consumerLag } from '../consumer-lag';
-import { inspectDeadLetter, listDeadLetterTopics, parsePosition, readDeadLetters, replayDeadLetters } from '../dead-letters';
-import { checkInvariants } from '../invariants/check-invariants';
 import type { InjectedMessage } from '../invariants/invariant';
 import { OperationsError, UsageError, exitCodes } from '../operations-error';
-import { OperatorHttp } from '../operator-http';
+import type { OperatorHttp as OperatorHttpClass } from '../operator-http';
 import { isServiceName, serviceNames, targetFromEnvironment, type OperationsTarget } from '../target';
 import { renderTable } from './table';
+
+// each command loads only what it uses: the Kafka, PostgreSQL and HTTP clients take seconds to load
+const consumerLagModule = () => import('../consumer-lag');
+const deadLettersModule = () => import('../dead-letters');
+const checkerModule = () => import('../invariants/check-invariants');
+const operatorHttp = async (target: OperationsTarget): Promise<OperatorHttpClass> => new (await import('../operator-http')).OperatorHttp(target);
 
 export interface CommandIo {
   readonly out: (text: string) => void;
@@ -114,6 +117,7 @@ export async function runBillingctl(argv: readonly string[], io: CommandIo): Pro
 type Print = (json: unknown, text: () => string) => void;
 
 async function lag(target: OperationsTarget, flags: Flags, print: Print): Promise<number> {
+  const { consumerLag } = await consumerLagModule();
   const groups = await consumerLag(target, { group: flags.group });
   print({ groups }, () => {
     const rows = groups.flatMap((group) => [
@@ -130,6 +134,7 @@ async function lag(target: OperationsTarget, flags: Flags, print: Print): Promis
 
 async function dlt(target: OperationsTarget, args: string[], flags: Flags, print: Print): Promise<number> {
   const [action, topic, position] = args;
+  const { inspectDeadLetter, listDeadLetterTopics, parsePosition, readDeadLetters, replayDeadLetters } = await deadLettersModule();
   const requireTopic = () => {
     if (!topic) throw new UsageError(`dlt ${action} needs a topic, e.g. billing.orders.v1.dlt`);
     return topic;
@@ -212,7 +217,7 @@ interface ProjectionListing {
 }
 
 async function projection(target: OperationsTarget, args: string[], print: Print): Promise<number> {
-  const http = new OperatorHttp(target);
+  const http = await operatorHttp(target);
   const [action, service, name] = args;
   if ((action ?? 'list') === 'list') {
     const listed: (ProjectionListing['projections'][number] & { service: string })[] = [];
@@ -261,7 +266,7 @@ interface RenewalRunReport {
 
 async function renewals(target: OperationsTarget, args: string[], flags: Flags, print: Print): Promise<number> {
   if (args[0] !== 'run') throw new UsageError('renewals run [--dry-run]');
-  const report = await new OperatorHttp(target).json<RenewalRunReport>('renewal', '/operator/renewals/run', {
+  const report = await (await operatorHttp(target)).json<RenewalRunReport>('renewal', '/operator/renewals/run', {
     method: 'POST',
     body: { dryRun: flags['dry-run'] ?? false },
   });
@@ -281,7 +286,7 @@ async function invoices(target: OperationsTarget, args: string[], flags: Flags, 
   if (args[0] !== 'export') throw new UsageError('invoices export --from YYYY-MM-DD --to YYYY-MM-DD [--subsidiary X]');
   if (!flags.from || !flags.to) throw new UsageError('invoices export needs --from and --to (YYYY-MM-DD, both included)');
   const query = new URLSearchParams({ from: flags.from, to: flags.to, ...(flags.subsidiary ? { subsidiary: flags.subsidiary } : {}) });
-  const response = await new OperatorHttp(target).send('invoicing', `/operator/invoices?${query}`);
+  const response = await (await operatorHttp(target)).send('invoicing', `/operator/invoices?${query}`);
   const write = io.write ?? ((chunk: Uint8Array) => io.out(Buffer.from(chunk).toString('utf8')));
   if (!response.body) return 0;
   for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) await write(chunk);
@@ -291,7 +296,7 @@ async function invoices(target: OperationsTarget, args: string[], flags: Flags, 
 async function clock(target: OperationsTarget, args: string[], print: Print): Promise<number> {
   if (target.environment === 'production') throw new OperationsError('the test clock does not exist in production: the platform runs on real time');
   const [action, value] = args;
-  const http = new OperatorHttp(target);
+  const http = await operatorHttp(target);
   const notFound = 'the renewal service has no /operator/clock: it runs in production (NODE_ENV=production), where the test clock does not exist';
   let answer: { now: string };
   switch (action ?? 'show') {
@@ -335,6 +340,7 @@ async function check(target: OperationsTarget, flags: Flags, io: CommandIo, prin
       throw new UsageError(`--injected ${flags.injected}: expected a JSON array of {topic, key?, eventId?, partition?, offset?}`);
     }
   }
+  const { checkInvariants } = await checkerModule();
   const report = await checkInvariants({ target, graceSeconds: grace, injectedMessages, only: flags.only });
   print(report, () => {
     const lines: string[] = [];
