@@ -93,9 +93,16 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEn
       const name = issue.path.join('.') || '(environment)';
       const given = issue.path.length === 1 ? present[String(issue.path[0])] : undefined;
       const missing = given === undefined && issue.code === 'invalid_type';
-      return missing ? `${name} is required` : `${name}: ${issue.message}${given !== undefined ? ` (got "${given}")` : ''}`;
+      const shown = given === undefined ? undefined : shownValue(name, given);
+      return missing ? `${name} is required` : `${name}: ${issue.message}${shown !== undefined ? ` (got "${shown}")` : ''}`;
     }),
   );
+}
+
+/** Secrets are never echoed: not the value of a secret variable, not the password of a URL. */
+function shownValue(name: string, value: string): string | undefined {
+  if (/SECRET|PASSWORD|TOKEN|_KEY($|_)/.test(name)) return undefined;
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:[redacted]@');
 }
 
 /** A topic's name under the configured prefix. */

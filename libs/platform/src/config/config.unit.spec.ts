@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { ConfigurationError, loadConfig, serviceConfigSchema } from './config';
 
 describe('service configuration', () => {
@@ -31,6 +32,14 @@ describe('service configuration', () => {
     [{ LOG_PRETTY: 'yes' }, 'LOG_PRETTY: expected true or false (got "yes")'],
   ])('names the variable that is wrong: %j', (env, message) => {
     expect(() => loadConfig(schema, env)).toThrow(new ConfigurationError([message]));
+  });
+
+  it('never echoes a secret: neither a secret variable nor the password of a URL', () => {
+    const secrets = serviceConfigSchema({ port: 3001, database: 'billing_order' }).extend({ AUTH_JWT_SECRET: z.string().min(32, 'expected at least 32 characters') });
+    expect(() => loadConfig(secrets, { AUTH_JWT_SECRET: 'too-short-but-secret' })).toThrow(new ConfigurationError(['AUTH_JWT_SECRET: expected at least 32 characters']));
+    expect(() => loadConfig(schema, { DATABASE_URL: 'mysql://billing:Sup3rS3cret@db/x' })).toThrow(
+      new ConfigurationError(['DATABASE_URL: expected postgres://user@host:port/database (got "mysql://billing:[redacted]@db/x")']),
+    );
   });
 
   it('lists every wrong variable at once', () => {

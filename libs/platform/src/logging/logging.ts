@@ -10,6 +10,11 @@ export const redactedPaths = [
   '*.password',
   '*.token',
   '*.cardNumber',
+  // an error or a client config logged whole: its request headers, its SASL credentials
+  '*.headers.authorization',
+  '*.authorization',
+  '*.sasl.password',
+  '*.secret',
 ];
 
 export function pinoOptions(service: string, level: string, pretty: boolean): LoggerOptions {
