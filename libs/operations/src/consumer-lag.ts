@@ -16,7 +16,8 @@ export interface PartitionLag {
   /** the next offset the group will process; null: none yet (it starts at the low watermark) */
   readonly position: string | null;
   readonly end: string;
-  readonly lag: number;
+  /** null: the group never committed this partition (where it would start depends on its reset policy) */
+  readonly lag: number | null;
 }
 
 export interface GroupLag {
@@ -95,7 +96,13 @@ async function groupLag(
   for (const topic of topics) {
     for (const { partition, low, high } of await endsOf(topic).catch(() => [])) {
       const position = positions.get(`${topic}:${partition}`) ?? null;
-      const from = position === null ? low : BigInt(position) > low ? BigInt(position) : low;
+      // a projection without a checkpoint has applied nothing (it starts at the beginning); a group
+      // that never committed a partition starts where its reset policy says: unknown from here
+      if (position === null && !checkpoints) {
+        partitions.push({ topic, partition, position, end: high.toString(), lag: null });
+        continue;
+      }
+      const from = position === null || BigInt(position) < low ? low : BigInt(position);
       partitions.push({ topic, partition, position, end: high.toString(), lag: Number(high > from ? high - from : 0n) });
     }
   }
@@ -106,7 +113,7 @@ async function groupLag(
     state: described?.state ?? 'Unknown',
     members: described?.members.length ?? 0,
     partitions,
-    totalLag: partitions.reduce((sum, partition) => sum + partition.lag, 0),
+    totalLag: partitions.reduce((sum, partition) => sum + (partition.lag ?? 0), 0),
   };
 }
 

@@ -123,7 +123,7 @@ async function lag(target: OperationsTarget, flags: Flags, print: Print): Promis
     const rows = groups.flatMap((group) => [
       // the partitions behind (every one with --all): twelve rows of zeros per group hide the one that matters
       ...group.partitions
-        .filter((partition) => flags.all || partition.lag > 0)
+        .filter((partition) => flags.all || (partition.lag ?? 0) > 0)
         .map((partition) => [group.groupId, '', partition.topic, partition.partition, partition.position, partition.end, partition.lag]),
       [group.groupId, `${group.state}, ${group.members} member(s), from ${group.positionFrom}`, `TOTAL of ${group.partitions.length} partitions`, null, null, null, group.totalLag],
     ]);
