@@ -58,4 +58,21 @@ describe('resuming a projection', () => {
     expect(await metricValue(registry, 'messaging_messages_total', { outcome: 'duplicate' })).toBe(0);
     expect(await counterTotals(store.dataSource.manager)).toEqual(expectedTotals([...before, ...after]));
   });
+
+  it('given a checkpoint at the end of the log, when a group that committed less starts, then its lag still reaches zero', async () => {
+    // what a crash between the checkpoint and the commit to Kafka leaves: nothing left to
+    // apply, and nothing new coming that would move the group's offsets
+    const everything = incrementWorkload(120, 12, 'all');
+    const applied: ConsumedEvent<CounterEvent>[] = [];
+    const first = await start(`${topic}.applied-group`, applied);
+    await produceEvents(kafka.producer, topic, everything);
+    await waitForConsumerCatchUp(kafka.admin, `${topic}.applied-group`, topic);
+    await first.stop();
+
+    const replayed: ConsumedEvent<CounterEvent>[] = [];
+    await start(`${topic}.lagging-group`, replayed);
+    await waitForConsumerCatchUp(kafka.admin, `${topic}.lagging-group`, topic);
+
+    expect(replayed).toHaveLength(0);
+  });
 });

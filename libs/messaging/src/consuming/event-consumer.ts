@@ -272,7 +272,11 @@ export class EventConsumer<E extends EventEnvelope = EventEnvelope> {
     outcome: DeliveryOutcome,
   ): Promise<Continuation> {
     if (outcome.kind === 'seek') {
-      this.soughtTo.set(`${work.topic}:${work.partition}`, outcome.offset);
+      const key = `${work.topic}:${work.partition}`;
+      this.soughtTo.set(key, outcome.offset);
+      // everything before a stored position ahead of the fetch is applied: the group goes there
+      // too, or its lag would stay above zero (and autoscalers busy) until new messages arrive
+      if (BigInt(outcome.offset) > work.firstOffset) this.uncommitted.set(key, { topic: work.topic, partition: work.partition, offset: outcome.offset });
       this.dependencies.logger.log(
         `${this.definition.name}: ${work.topic}/${work.partition} continues from its stored offset ${outcome.offset} (fetched from ${work.firstOffset})`,
       );
