@@ -22,9 +22,13 @@ export interface FaultRecord {
   detail?: string;
 }
 
+/** Marks what the run injected, so that its own view of the topics leaves it out. */
+export const POISON_HEADER = 'chaos-poison';
+
 /** A message injected that no consumer can handle: each must reach its topic's dead letters. */
 export interface InjectedPoison {
   topic: string;
+  key: string;
   partition: number;
   offset: string;
   kind: 'malformed-json' | 'invalid-envelope' | 'unknown-event-type' | 'schema-violation' | 'empty';
@@ -136,8 +140,8 @@ export class FaultInjector {
         bad.push({ kind: 'schema-violation', value: JSON.stringify({ ...sample, eventId: randomUUID(), data: { chaos: true }, metadata }) });
       }
       for (const message of bad) {
-        const [written] = (await this.producer?.send({ topic, acks: -1, messages: [{ key, value: message.kind === 'empty' ? null : message.value }] })) ?? [];
-        if (written?.baseOffset !== undefined) this.poison.push({ topic, partition: written.partition, offset: written.baseOffset, kind: message.kind === 'empty' ? 'malformed-json' : message.kind });
+        const [written] = (await this.producer?.send({ topic, acks: -1, messages: [{ key, value: message.kind === 'empty' ? null : message.value, headers: { [POISON_HEADER]: message.kind } }] })) ?? [];
+        if (written?.baseOffset !== undefined) this.poison.push({ topic, key, partition: written.partition, offset: written.baseOffset, kind: message.kind === 'empty' ? 'malformed-json' : message.kind });
         count++;
       }
     }
@@ -145,14 +149,14 @@ export class FaultInjector {
   }
 
   /**
-   * Rounds of every fault in random order, at random moments, until `stopWhen` says the workload
-   * is done and at least `minimumRounds` rounds ran; a watchdog restarts a service that died
+   * `rounds` rounds of every fault in random order, each after a random pause; a round left when
+   * the workload is done runs without pauses. A watchdog meanwhile restarts a service that died
    * on its own (a crash: reported).
    */
-  async run(options: { minimumRounds: number; gapMs: [number, number]; stopWhen: () => boolean; log: (line: string) => void }): Promise<void> {
+  async run(options: { rounds: number; gapMs: [number, number]; workloadDone: () => boolean; log: (line: string) => void }): Promise<void> {
     const watchdog = setInterval(() => void this.restartCrashed(options.log), 2_000);
     try {
-      for (let round = 1; round <= options.minimumRounds || !options.stopWhen(); round++) {
+      for (let round = 1; round <= options.rounds; round++) {
         const deck: (() => Promise<void>)[] = [
           ...this.services.map((service) => () => this.killAndRestart(service)),
           () => this.restartBroker(),
@@ -165,14 +169,19 @@ export class FaultInjector {
           [deck[index], deck[other]] = [deck[other], deck[index]];
         }
         for (const fault of deck) {
-          await sleep(randomBetween(...options.gapMs));
+          if (!options.workloadDone()) await sleep(randomBetween(...options.gapMs));
           const before = this.faults.length;
-          await fault();
+          try {
+            await fault();
+          } catch (error) {
+            options.log(`a fault could not be injected: ${(error as Error).message}`);
+          }
           const done = this.faults[before];
           if (done) options.log(`fault ${done.kind} ${done.target}${done.downMs ? ` (down ${done.downMs} ms)` : ''}${done.count !== undefined ? ` (${done.count})` : ''}`);
         }
-        if (round >= options.minimumRounds && options.stopWhen()) break;
       }
+      // the watchdog stays until every service runs again
+      while (this.busy.size > 0) await sleep(500);
     } finally {
       clearInterval(watchdog);
     }

@@ -40,7 +40,7 @@ export class Harness {
     const broker = new PrivateBroker({
       port,
       controllerPort: port + 1,
-      stateDir: path.resolve(__dirname, `../../docker/kafka/.cache/${label}-broker`),
+      stateDir: path.resolve(__dirname, `../../docker/kafka/.cache/${label}-broker-${port}`),
     });
     log(`starting a private Kafka broker on ${broker.brokers} (the shared broker is left alone)…`);
     await broker.start(true);

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { deadLetterHeaders, deadLetterTopic, publicTopics } from '@billing/contracts';
 import { Kafka, logLevel, type Consumer, type IHeaders } from 'kafkajs';
+import { POISON_HEADER } from './faults';
 
 export interface RecordedEvent {
   topic: string;
@@ -38,6 +39,8 @@ export class TopicRecorder {
   readonly deadLetters: DeadLetter[] = [];
   /** Messages that are not our envelopes (injected garbage), by public topic. */
   readonly undecodable = new Map<string, number>();
+  /** Messages the run injected as poison (marked with a header), read back. */
+  poisonSeen = 0;
   private readonly samples = new Map<string, RawMessage[]>();
   private readonly nextOffset = new Map<string, bigint>();
   private consumer?: Consumer;
@@ -91,6 +94,11 @@ export class TopicRecorder {
   }
 
   private recordEvent(topic: string, partition: number, offset: string, key: Buffer | null, value: Buffer | null, headers?: IHeaders): void {
+    // the run's own poison (a valid envelope of a known type among it) is no event of the platform
+    if (headers?.[POISON_HEADER] !== undefined) {
+      this.poisonSeen++;
+      return;
+    }
     let envelope: { eventId?: unknown; type?: unknown; data?: unknown } | undefined;
     try {
       envelope = JSON.parse(String(value)) as typeof envelope;
