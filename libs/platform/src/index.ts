@@ -5,6 +5,7 @@ export * from './config/config';
 export * from './config/connection-security';
 export * from './database/database';
 export * from './database/postgres-ssl';
+export * from './tracing/tracing';
 export * from './health/health';
 export * from './health/kafka-health';
 export * from './logging/logging';

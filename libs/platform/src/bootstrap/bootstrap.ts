@@ -12,6 +12,7 @@ import { applyConnectionSecurity } from '../config/connection-security';
 import { assertDatabaseReachable, runMigrations } from '../database/database';
 import { DomainErrorFilter } from '../http/domain-error.filter';
 import { answerMalformedRequestsAsJson } from '../http/malformed-requests';
+import { startTracing } from '../tracing/tracing';
 
 export interface ServiceDefinition<S extends z.ZodType<ServiceConfig>> {
   name: string;
@@ -63,9 +64,16 @@ export async function runService<S extends z.ZodType<ServiceConfig>>(service: Se
     throw error;
   }
 
+  // before any client or server exists; off (nothing loaded) unless OTEL_* configure it
+  const tracing = startTracing(service.name);
+
   // a stuck shutdown must not keep a terminating pod (or a test run) hanging
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS).unref());
+    process.once(signal, () => {
+      setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS).unref();
+      // flushes the spans still buffered
+      void tracing?.shutdown().catch(() => undefined);
+    });
   }
 
   let app: INestApplication;
