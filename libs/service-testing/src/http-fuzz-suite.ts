@@ -4,7 +4,7 @@
 // path ids (unicode, traversal, undecodable escapes) and query strings. The properties: no answer
 // is a 5xx, and every 4xx carries a machine-readable reason code. Every violation is collected
 // (not shrunk) and reported at once; the counts per operation and the status histogram are
-// printed for the record. HTTP_FUZZ_RUNS sets the runs per operation (default 150).
+// printed for the record. HTTP_FUZZ_RUNS sets the runs per operation (default 100).
 import type { ServiceConfig, ServiceDefinition } from '@billing/platform';
 import fc from 'fast-check';
 import type { z } from 'zod';
@@ -229,7 +229,7 @@ function printReport(service: string, reports: FuzzReport[], runs: number): void
 }
 
 export function httpFuzzSuite<S extends z.ZodType<ServiceConfig>>(service: ServiceDefinition<S>, options: HttpFuzzSuiteOptions = {}): void {
-  const runs = Number(process.env.HTTP_FUZZ_RUNS ?? options.numRuns ?? 150);
+  const runs = Number(process.env.HTTP_FUZZ_RUNS ?? options.numRuns ?? 100);
 
   describe(`${service.name} service under HTTP fuzzing`, () => {
     let running: ServiceUnderHttpTest;
