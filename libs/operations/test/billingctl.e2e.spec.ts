@@ -17,7 +17,13 @@ let platform: PlatformUnderTest;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  platform = await PlatformUnderTest.start({ services, readyTimeoutMs: 180_000, serviceEnv: { renewal: { RENEWAL_SCHEDULER_INTERVAL_MS: '200' } } });
+  platform = await PlatformUnderTest.start({
+    services,
+    readyTimeoutMs: 180_000,
+    // a handful of requests at a time: small pools leave the shared server's connections to the other suites
+    env: { DATABASE_POOL_SIZE: '4' },
+    serviceEnv: { renewal: { RENEWAL_SCHEDULER_INTERVAL_MS: '200' } },
+  });
   env = {
     NODE_ENV: 'test',
     KAFKA_BROKERS: testKafkaBrokers().join(','),
