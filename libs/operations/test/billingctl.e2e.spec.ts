@@ -201,6 +201,8 @@ describe('after orders and their renewal', () => {
   });
 
   it('rebuilds a projection into fresh tables with the same rows', async () => {
+    const { projections } = await billingctlJson<{ projections: { service: string; name: string; readModelTables: string[] }[] }>('projection', 'list');
+    expect(projections).toEqual(expect.arrayContaining([expect.objectContaining({ service: 'order', name: 'orders', readModelTables: ['orders'] })]));
     const before = await sql<{ order_id: string; status: string }>('order', 'SELECT order_id, status FROM orders ORDER BY order_id');
     const rebuilt = await billingctl('projection', 'rebuild', 'order', 'orders');
     expect(rebuilt).toMatchObject({ code: 0, out: expect.stringMatching(/^rebuilt order\/orders in \d+ ms/) });
