@@ -38,8 +38,14 @@ export interface RenewalRunReport {
 
 const REPORTED_TERMS = 100;
 const DRY_RUN_LIMIT = 1_000;
-/** A term whose step failed is tried again this much later (clock time). */
-const FAILED_STEP_DELAY = Temporal.Duration.from({ hours: 1 });
+/**
+ * A term whose step threw (a lost connection, a pool exhausted, a version race lost three times)
+ * is tried again this much later, clock time: soon, because such failures pass, and the claim
+ * batch moves on to other terms meanwhile.
+ */
+const FAILED_STEP_DELAY = Temporal.Duration.from({ seconds: 30 });
+/** A term whose plan asks for a step its state refuses is looked at again this much later: that needs a fix, not a retry loop. */
+const REFUSED_STEP_DELAY = Temporal.Duration.from({ hours: 1 });
 /** More steps than a term has: a guard against a plan and a state that disagree. */
 const MAX_STEPS_PER_TERM = 16;
 
@@ -198,7 +204,7 @@ export class RenewalScheduler implements OnApplicationBootstrap, BeforeApplicati
       if (row.nextDueAt !== null && Temporal.Instant.compare(Temporal.Instant.from(row.nextDueAt), now) <= 0) {
         // the plan asks for a step the term refuses: keep the row, look again later
         this.logger.error({ msg: 'renewal term has a due step it does not take', renewalTermId: term.renewalTermId, step: row.nextStep, status: row.status });
-        return { row: { ...row, nextDueAt: now.add(FAILED_STEP_DELAY).toString() }, events: outcome.appended, failed: true };
+        return { row: { ...row, nextDueAt: now.add(REFUSED_STEP_DELAY).toString() }, events: outcome.appended, failed: true };
       }
       return { row, events: outcome.appended, failed: false };
     } catch (error) {
