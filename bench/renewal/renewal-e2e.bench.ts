@@ -1,0 +1,196 @@
+// The renewal run end to end, through the four services as real processes on the local PostgreSQL
+// and Kafka: N services come due at once (the test clock moves to their invoice day) and each one
+// counts as renewed when its ServiceExpirationExtended reaches billing.services.v1 — due →
+// RenewalInvoiceRequested (renewal) → invoice issued and charged (invoicing) → InvoicePaid →
+// RenewalSucceeded (renewal) → expiration extended (subscription): four hops over Kafka.
+// The services are imported in bulk (non-legacy, automatic) for customers with a complete
+// account and a card that works. Prints renewals/s and p50/p99 due → renewed, writes
+// bench/results/renewal-e2e.json.
+//
+//   npm run bench:renewal:e2e   (BENCH_RENEWAL_E2E_DUE, default 10000; BENCH_PROFILE_DIR)
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { issueDevelopmentToken } from '@billing/auth';
+import { topics } from '@billing/contracts';
+import { PlatformUnderTest } from '@billing/service-testing';
+import { startKafkaBroker, testKafka, usesLocalBroker, waitUntil } from '@billing/testing';
+import { Client } from 'pg';
+
+const DUE = Number(process.env.BENCH_RENEWAL_E2E_DUE ?? 10_000);
+const CUSTOMERS = Math.max(1, Math.ceil(DUE / 4));
+const CLIENTS = 24;
+const BEFORE = '2027-05-10T06:00:00Z';
+/** Invoice lead 7 days: services expiring on May 19 are due on May 12; the clock jumps past it. */
+const RUN_AT = '2027-05-14T06:00:00Z';
+const EXPIRATION = '2027-05-19';
+const RENEWED_EXPIRATION = '2027-06-19';
+const TARGET = { renewalsPerSecond: 1_000 };
+const RENEWAL_TIMEOUT_MS = 1_800_000;
+
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+const percentile = (sorted: number[], fraction: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
+const say = (text: string) => process.stdout.write(`${text}\n`);
+
+async function inParallel<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
+}
+
+async function call(url: string, token: string, method: string, body: string, contentType = 'application/json'): Promise<{ status: number; text: string }> {
+  const response = await fetch(url, { method, headers: { authorization: `Bearer ${token}`, 'content-type': contentType }, body });
+  return { status: response.status, text: await response.text() };
+}
+
+async function count(databaseUrl: string, sql: string): Promise<number> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return Number((await client.query<{ n: string }>(sql)).rows[0].n);
+  } finally {
+    await client.end();
+  }
+}
+
+async function main(): Promise<void> {
+  if (usesLocalBroker()) await startKafkaBroker();
+  const profile: Record<string, string> = process.env.BENCH_PROFILE_DIR ? { CPU_PROFILE_DIR: process.env.BENCH_PROFILE_DIR } : {};
+  say(`renewal run end to end: ${DUE} services due among ${CUSTOMERS} customers, four services as processes`);
+  const platform = await PlatformUnderTest.start({
+    services: ['order', 'subscription', 'renewal', 'invoicing'],
+    databaseLabel: 'benchrenewal',
+    readyTimeoutMs: 180_000,
+    env: { ...profile, LOG_LEVEL: 'warn' },
+    serviceEnv: { renewal: { RENEWAL_SCHEDULER_INTERVAL_MS: '200' } },
+  });
+  const watcher = testKafka('bench-renewal-e2e').consumer({ groupId: `bench-renewal-e2e-${randomUUID()}`, maxWaitTimeInMs: 50 });
+  try {
+    const operator = await issueDevelopmentToken('bench-operator', { roles: ['operator'] });
+    const moveClock = async (instant: string) => {
+      const moved = await call(`${platform.url('renewal')}/operator/clock`, operator, 'POST', JSON.stringify({ set: instant }));
+      if (moved.status !== 200) throw new Error(`clock: ${moved.status} ${moved.text}`);
+      for (const name of ['order', 'subscription', 'renewal', 'invoicing'] as const) {
+        await waitUntil(async () => {
+          const answer = await fetch(`${platform.url(name)}/operator/clock`, { headers: { authorization: `Bearer ${operator}` } });
+          return Date.parse(((await answer.json()) as { now: string }).now) >= Date.parse(instant);
+        }, { timeoutMs: 30_000, description: `${name} on ${instant}` });
+      }
+    };
+    await moveClock(BEFORE);
+
+    // customers with a complete account and a card that works
+    let seeded = performance.now();
+    const customers = Array.from({ length: CUSTOMERS }, (_, index) => `bench-renewal-${index}-${randomUUID().slice(0, 8)}`);
+    await inParallel(customers, CLIENTS, async (customerId) => {
+      const token = await issueDevelopmentToken(customerId);
+      const account = await call(`${platform.url('invoicing')}/me`, token, 'PUT', JSON.stringify({
+        subsidiary: 'FR',
+        name: `Customer ${customerId}`,
+        postalAddress: { lines: ['1 rue de la Paix'], postalCode: '75002', city: 'Paris' },
+        country: 'FR',
+        email: `${customerId}@example.com`,
+      }));
+      if (account.status !== 200) throw new Error(`PUT /me: ${account.status} ${account.text}`);
+      const card = await call(`${platform.url('invoicing')}/me/payment/method`, token, 'POST', JSON.stringify({ type: 'card', token: 'tok_success', default: true }));
+      if (card.status !== 201) throw new Error(`card: ${card.status} ${card.text}`);
+    });
+    say(`  ${CUSTOMERS} accounts with a card in ${round((performance.now() - seeded) / 1000)} s`);
+
+    // the services, imported in bulk: automatic, monthly, expiring on May 19
+    seeded = performance.now();
+    const lines = Array.from({ length: DUE }, (_, index) =>
+      JSON.stringify({
+        legacyServiceId: `bench-${index}-${randomUUID().slice(0, 8)}`,
+        customerId: customers[index % CUSTOMERS],
+        subsidiary: 'FR',
+        planCode: 'web-hosting-pro',
+        period: 'P1M',
+        price: 799,
+        anchorDate: '2027-04-19',
+        expirationDate: EXPIRATION,
+        legacyContract: false,
+      }),
+    );
+    for (let start = 0; start < lines.length; start += 5_000) {
+      const imported = await call(`${platform.url('subscription')}/operator/services/import`, operator, 'POST', lines.slice(start, start + 5_000).join('\n'), 'application/x-ndjson');
+      if (imported.status !== 200) throw new Error(`import: ${imported.status} ${imported.text}`);
+    }
+    await waitUntil(async () => (await count(platform.databaseUrl('renewal'), 'SELECT count(*) AS n FROM renewal_services')) >= DUE, {
+      timeoutMs: 600_000,
+      intervalMs: 1_000,
+      description: 'the renewal schedule of every imported service',
+    });
+    say(`  ${DUE} services imported and scheduled in ${round((performance.now() - seeded) / 1000)} s`);
+
+    // every ServiceExpirationExtended of the run, by service, in monotonic ms
+    const renewedAt = new Map<string, number>();
+    await watcher.connect();
+    await watcher.subscribe({ topic: platform.topic(topics.services), fromBeginning: true });
+    await watcher.run({
+      partitionsConsumedConcurrently: 4,
+      eachBatch: async ({ batch }) => {
+        const at = performance.now();
+        for (const message of batch.messages) {
+          const envelope = JSON.parse(String(message.value)) as { type: string; data: { serviceId: string; expirationDate: string } };
+          if (envelope.type === 'ServiceExpirationExtended' && envelope.data.expirationDate === RENEWED_EXPIRATION && !renewedAt.has(envelope.data.serviceId)) {
+            renewedAt.set(envelope.data.serviceId, at);
+          }
+        }
+      },
+    });
+
+    const due = performance.now();
+    await moveClock(RUN_AT);
+    let reported = 0;
+    await waitUntil(
+      () => {
+        if (renewedAt.size - reported >= DUE / 10) {
+          reported = renewedAt.size;
+          say(`  ${renewedAt.size} renewed after ${round((performance.now() - due) / 1000)} s`);
+        }
+        return renewedAt.size >= DUE;
+      },
+      { timeoutMs: RENEWAL_TIMEOUT_MS, intervalMs: 100, description: `${DUE} services renewed` },
+    );
+    const latencies = [...renewedAt.values()].map((at) => at - due).sort((a, b) => a - b);
+    const seconds = latencies[latencies.length - 1] / 1000;
+    const paidInvoices = await count(platform.databaseUrl('invoicing'), "SELECT count(*) AS n FROM bills WHERE category = 'autorenew' AND status = 'paid'").catch(() => -1);
+    const result = {
+      bench: 'renewal-e2e',
+      at: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30) },
+      due: DUE,
+      customers: CUSTOMERS,
+      runSeconds: round(seconds, 2),
+      renewalsPerSecond: round(DUE / seconds),
+      latencyMs: { p50: Math.round(percentile(latencies, 0.5)), p90: Math.round(percentile(latencies, 0.9)), p99: Math.round(percentile(latencies, 0.99)), max: Math.round(latencies[latencies.length - 1]) },
+      paidRenewalInvoices: paidInvoices,
+      target: TARGET,
+      targetMet: DUE / seconds >= TARGET.renewalsPerSecond,
+    };
+    say('');
+    say(`renewed ${DUE} services in ${result.runSeconds} s: ${result.renewalsPerSecond} renewals/s end to end (target ≥ ${TARGET.renewalsPerSecond}/s: ${result.targetMet ? 'met' : 'NOT met'})`);
+    say(`due → renewed: p50 ${result.latencyMs.p50} ms, p90 ${result.latencyMs.p90} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms; paid renewal invoices: ${paidInvoices}`);
+    const file = path.join(__dirname, '..', 'results', 'renewal-e2e.json');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    say(`written to ${path.relative(process.cwd(), file)}`);
+  } finally {
+    await watcher.disconnect().catch(() => undefined);
+    await platform.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
