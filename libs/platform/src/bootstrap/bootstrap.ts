@@ -12,6 +12,7 @@ import { applyConnectionSecurity } from '../config/connection-security';
 import { assertDatabaseReachable, runMigrations } from '../database/database';
 import { DomainErrorFilter } from '../http/domain-error.filter';
 import { answerMalformedRequestsAsJson } from '../http/malformed-requests';
+import { METRICS_REGISTRY, httpRequestMetrics } from '../metrics/metrics';
 import { startTracing } from '../tracing/tracing';
 
 export interface ServiceDefinition<S extends z.ZodType<ServiceConfig>> {
@@ -31,6 +32,7 @@ export async function createServiceApp<S extends z.ZodType<ServiceConfig>>(
   await assertDatabaseReachable(config.DATABASE_URL);
   const app = await NestFactory.create(service.module(config), { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
+  app.use(httpRequestMetrics(app.get(METRICS_REGISTRY)));
   app.useGlobalFilters(new DomainErrorFilter());
   answerMalformedRequestsAsJson(app.getHttpServer());
   app.enableShutdownHooks();
