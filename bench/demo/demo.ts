@@ -222,8 +222,6 @@ async function main(): Promise<void> {
     services,
     databaseLabel: 'demo',
     readyTimeoutMs: 240_000,
-    // small pools: the machine's PostgreSQL (100 connections) may be shared with other runs
-    env: { DATABASE_POOL_SIZE: '4' },
     serviceEnv: {
       renewal: { RENEWAL_SCHEDULER_INTERVAL_MS: '200' },
       subscription: { TERMINATION_SCHEDULER_INTERVAL_MS: '200' },
