@@ -214,6 +214,9 @@ class Demo {
   }
 }
 
+/** Set once the run stops (its end, or Ctrl-C): the errors of work cut short are no news then. */
+let stopping = false;
+
 async function main(): Promise<void> {
   const started = Date.now();
   if (usesLocalBroker()) await startKafkaBroker();
@@ -229,7 +232,6 @@ async function main(): Promise<void> {
   });
   const mailbox = new TopicMailbox();
   const catchUp = new CatchUp(platform);
-  let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
@@ -296,6 +298,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // on Ctrl-C the signal handler drops the databases and exits: a query it cut short must not exit first
+  if (stopping) return;
   console.error(error);
   process.exit(1);
 });
