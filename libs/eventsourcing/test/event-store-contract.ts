@@ -163,7 +163,8 @@ export function eventStoreContractSuite(name: string, factory: () => Promise<Eve
 
         const retried = await store.append(streamId, events, { expectedVersion: 'noStream' });
 
-        expect(retried).toEqual(original);
+        // (an adapter that can tell also says it was a replay: see AppendResult.replayed)
+        expect(retried).toMatchObject(original);
         expect((await store.readStream(streamId)).events.map((event) => event.eventId)).toEqual(events.map((event) => event.eventId));
       });
 
@@ -173,7 +174,7 @@ export function eventStoreContractSuite(name: string, factory: () => Promise<Eve
         const original = await store.append(streamId, events, { expectedVersion: 'noStream' });
         await store.append(streamId, [renewModeChanged(streamId)], { expectedVersion: 2 });
 
-        await expect(store.append(streamId, events, { expectedVersion: 'noStream' })).resolves.toEqual(original);
+        await expect(store.append(streamId, events, { expectedVersion: 'noStream' })).resolves.toMatchObject(original);
         expect((await store.readStream(streamId)).currentVersion).toBe(3);
       });
     });

@@ -79,6 +79,33 @@ describe('PostgreSQL event store', () => {
     expect((await store.readStream(streamId)).events.map((event) => event.streamVersion)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
+  it('appends after the version it read in one statement, and checks a stale or repeated append before refusing or replaying it', async () => {
+    const statements: string[] = [];
+    const query = database.pool.query.bind(database.pool);
+    const counting = Object.assign(Object.create(database.pool), {
+      query: (...args: Parameters<typeof query>) => {
+        statements.push(String(typeof args[0] === 'string' ? args[0] : ''));
+        return query(...args);
+      },
+    });
+    const optimistic = new PostgresEventStore(counting);
+    const streamId = `service-${randomUUID()}`;
+    const [activated, changed] = serviceHistory(streamId, 2);
+
+    await expect(optimistic.append(streamId, [activated], { expectedVersion: 'noStream' })).resolves.toMatchObject({ nextExpectedVersion: 1 });
+    await expect(optimistic.append(streamId, [changed], { expectedVersion: 1 })).resolves.toMatchObject({ nextExpectedVersion: 2 });
+    expect(statements).toHaveLength(2);
+
+    // a repeat of the first append: the guard stops it, the checked append finds it stored
+    await expect(optimistic.append(streamId, [activated], { expectedVersion: 'noStream' })).resolves.toEqual({
+      nextExpectedVersion: 1,
+      lastPosition: expect.objectContaining({ globalPosition: expect.any(String) }),
+      replayed: true,
+    });
+    await expect(optimistic.append(streamId, [renewModeChanged(streamId)], { expectedVersion: 1 })).rejects.toMatchObject({ expected: 1, actual: 2 });
+    expect((await store.readStream(streamId)).events.map((event) => event.eventId)).toEqual([activated.eventId, changed.eventId]);
+  });
+
   it('notifies its channel when an append commits, and not when one is refused', async () => {
     const listener = new Client({ connectionString: database.url });
     await listener.connect();

@@ -66,6 +66,11 @@ export interface AppendResult {
   nextExpectedVersion: number;
   /** Where the last event of this append sits in the global log (absent for an empty append). */
   lastPosition?: GlobalCheckpoint;
+  /**
+   * True when every event of the append was stored already (a repeat of an earlier append, with
+   * the same event ids): nothing was written, and the stream holds the earlier append's events.
+   */
+  replayed?: boolean;
 }
 
 export interface ReadStreamOptions {

@@ -45,7 +45,7 @@ export class InMemoryEventStore implements EventStore {
     if (events.length > 0 && stored.length === events.length) {
       const inStream = stored.filter((event) => event.streamId === streamId);
       const last = inStream.reduce<StoredEvent | undefined>((a, b) => (a && a.streamVersion > b.streamVersion ? a : b), undefined);
-      return last ? { nextExpectedVersion: last.streamVersion, lastPosition: last.position } : { nextExpectedVersion: currentVersion };
+      return last ? { nextExpectedVersion: last.streamVersion, lastPosition: last.position, replayed: true } : { nextExpectedVersion: currentVersion, replayed: true };
     }
     assertExpectedVersion(streamId, expectedVersion, currentVersion);
     const fresh = events.filter((event) => !this.byEventId.has(event.eventId.toLowerCase()));

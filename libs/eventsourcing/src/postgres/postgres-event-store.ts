@@ -23,6 +23,7 @@ import {
   backlogSql,
   EVENT_APPENDED_CHANNEL,
   EVENT_ID_CONSTRAINT,
+  insertEventsAtVersionSql,
   insertEventsSql,
   lockStreamSql,
   readAllSql,
@@ -59,8 +60,17 @@ interface AlreadyStored {
   globalPosition: string;
 }
 
-/** Why an append attempt stopped short of committing, decided inside the transaction. */
-type AppendOutcome = { result: AppendResult } | { raced: 'streamVersion' | 'eventId' };
+/**
+ * Why an append attempt stopped short of committing: a concurrent twin won a unique constraint,
+ * or (optimistic attempts only) the stream was not at the expected version.
+ */
+type AppendOutcome = { result: AppendResult } | { raced: 'streamVersion' | 'eventId' | 'elsewhere' };
+
+/** The version an optimistic append inserts after, when it may skip the precheck. */
+function optimisticBase(expectedVersion: AppendOptions['expectedVersion']): number | undefined {
+  if (expectedVersion === 'any') return undefined;
+  return expectedVersion === 'noStream' ? 0 : expectedVersion;
+}
 
 /**
  * Builds the events of an append inside its transaction (see `appendWithinTransaction`): it may
@@ -89,6 +99,13 @@ export class PostgresEventStore implements EventStore {
 
   async append<E extends DomainEvent>(streamId: string, events: readonly NewEvent<E>[], { expectedVersion }: AppendOptions): Promise<AppendResult> {
     assertAppendable(streamId, events);
+    // The common case, a command appending after the version it read, costs one statement:
+    // inserted only if the stream is still there, else the checked append below finds out why.
+    const base = optimisticBase(expectedVersion);
+    if (base !== undefined && events.length > 0 && events.length <= this.insertChunkSize) {
+      const outcome = await this.appendInOneStatement(streamId, events, base);
+      if ('result' in outcome) return outcome.result;
+    }
     return this.appendAttempts(streamId, expectedVersion, () => Promise.resolve(events));
   }
 
@@ -106,16 +123,24 @@ export class PostgresEventStore implements EventStore {
    * neither). An error it throws rolls the transaction back and reaches the caller.
    */
   async appendWithinTransaction<E extends DomainEvent>(streamId: string, { expectedVersion }: AppendOptions, build: TransactionalEventsBuilder<E>): Promise<AppendResult> {
-    return this.appendAttempts(streamId, expectedVersion, async (client) => {
+    const eventsOf: TransactionalEventsBuilder<E> = async (client) => {
       const events = await build(client);
       assertAppendable(streamId, events);
       return events;
-    });
+    };
+    // the first attempt skips the precheck: the version guard and the unique constraints stop a
+    // stale or repeated append, which rolls back (with the builder's writes) and is checked again
+    return this.appendAttempts(streamId, expectedVersion, eventsOf, optimisticBase(expectedVersion) !== undefined);
   }
 
-  private async appendAttempts(streamId: string, expectedVersion: AppendOptions['expectedVersion'], eventsOf: TransactionalEventsBuilder): Promise<AppendResult> {
+  private async appendAttempts(
+    streamId: string,
+    expectedVersion: AppendOptions['expectedVersion'],
+    eventsOf: TransactionalEventsBuilder,
+    optimisticFirst = false,
+  ): Promise<AppendResult> {
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.tryAppend(streamId, eventsOf, expectedVersion);
+      const outcome = await this.tryAppend(streamId, eventsOf, expectedVersion, optimisticFirst && attempt === 1);
       if ('result' in outcome) return outcome.result;
       // A concurrent append committed first. The next attempt's precheck tells a retry of that
       // very append (its ids are stored now: success) from a real conflict (the version moved).
@@ -125,7 +150,41 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  private async tryAppend(streamId: string, eventsOf: TransactionalEventsBuilder, expectedVersion: AppendOptions['expectedVersion']): Promise<AppendOutcome> {
+  /** One INSERT, its own transaction: see insertEventsAtVersionSql. */
+  private async appendInOneStatement(streamId: string, events: readonly NewEvent[], base: number): Promise<AppendOutcome> {
+    try {
+      const inserted = await this.pool.query<{ transaction_id: string; global_position: string }>(insertEventsAtVersionSql, [
+        streamId,
+        JSON.stringify(this.rowsOf(events, base)),
+        base,
+      ]);
+      if (inserted.rows.length === 0) return { raced: 'elsewhere' };
+      return { result: { nextExpectedVersion: base + events.length, lastPosition: lastPositionOf(inserted.rows) } };
+    } catch (error) {
+      const constraint = uniqueViolation(error);
+      if (constraint === STREAM_VERSION_CONSTRAINT) return { raced: 'streamVersion' };
+      if (constraint === EVENT_ID_CONSTRAINT) return { raced: 'eventId' };
+      throw error;
+    }
+  }
+
+  private rowsOf(events: readonly NewEvent[], currentVersion: number) {
+    return events.map((event, index) => ({
+      stream_version: currentVersion + index + 1,
+      event_id: event.eventId,
+      event_type: event.type,
+      schema_version: event.schemaVersion ?? this.upcasting.currentVersion(event.type),
+      data: event.data,
+      metadata: event.metadata,
+    }));
+  }
+
+  private async tryAppend(
+    streamId: string,
+    eventsOf: TransactionalEventsBuilder,
+    expectedVersion: AppendOptions['expectedVersion'],
+    optimistic: boolean,
+  ): Promise<AppendOutcome> {
     const client = await this.pool.connect();
     let released = false;
     try {
@@ -134,6 +193,20 @@ export class PostgresEventStore implements EventStore {
       // next version number; writers with one stay optimistic (the unique index decides).
       if (expectedVersion === 'any') await client.query(lockStreamSql, [streamId]);
       const events = await eventsOf(client);
+      const base = optimisticBase(expectedVersion);
+      if (optimistic && base !== undefined && events.length > 0 && events.length <= this.insertChunkSize) {
+        const inserted = await client.query<{ transaction_id: string; global_position: string }>(insertEventsAtVersionSql, [
+          streamId,
+          JSON.stringify(this.rowsOf(events, base)),
+          base,
+        ]);
+        if (inserted.rows.length === 0) {
+          await client.query('ROLLBACK');
+          return { raced: 'elsewhere' };
+        }
+        await client.query('COMMIT');
+        return { result: { nextExpectedVersion: base + events.length, lastPosition: lastPositionOf(inserted.rows) } };
+      }
       const eventIds = events.map((event) => event.eventId.toLowerCase());
       const { rows } = await client.query<{ current_version: number; stored: AlreadyStored[] }>(appendPrecheckSql, [streamId, eventIds]);
       const currentVersion = rows[0].current_version;
@@ -150,26 +223,14 @@ export class PostgresEventStore implements EventStore {
         return { result: { nextExpectedVersion: currentVersion } };
       }
 
-      let lastPosition: GlobalCheckpoint | undefined;
+      const positions: { transaction_id: string; global_position: string }[] = [];
       for (let start = 0; start < fresh.length; start += this.insertChunkSize) {
-        const chunk = fresh.slice(start, start + this.insertChunkSize).map((event, index) => ({
-          stream_version: currentVersion + start + index + 1,
-          event_id: event.eventId,
-          event_type: event.type,
-          schema_version: event.schemaVersion ?? this.upcasting.currentVersion(event.type),
-          data: event.data,
-          metadata: event.metadata,
-        }));
+        const chunk = this.rowsOf(fresh.slice(start, start + this.insertChunkSize), currentVersion + start);
         const inserted = await client.query<{ transaction_id: string; global_position: string }>(insertEventsSql, [streamId, JSON.stringify(chunk)]);
-        for (const row of inserted.rows) {
-          // positions come from one sequence inside one transaction: the largest is the last
-          if (!lastPosition || BigInt(row.global_position) > BigInt(lastPosition.globalPosition)) {
-            lastPosition = { transactionId: row.transaction_id, globalPosition: row.global_position };
-          }
-        }
+        positions.push(...inserted.rows);
       }
       await client.query('COMMIT');
-      return { result: { nextExpectedVersion: currentVersion + fresh.length, lastPosition } };
+      return { result: { nextExpectedVersion: currentVersion + fresh.length, lastPosition: lastPositionOf(positions) } };
     } catch (error) {
       await client.query('ROLLBACK').catch((rollbackError: Error) => {
         // the connection is unusable: hand it back broken so the pool replaces it
@@ -227,12 +288,21 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
+/** Positions come from one sequence inside one transaction: the largest is the last. */
+function lastPositionOf(rows: readonly { transaction_id: string; global_position: string }[]): GlobalCheckpoint | undefined {
+  let last: GlobalCheckpoint | undefined;
+  for (const row of rows) {
+    if (!last || BigInt(row.global_position) > BigInt(last.globalPosition)) last = { transactionId: row.transaction_id, globalPosition: row.global_position };
+  }
+  return last;
+}
+
 /** The result the original append returned, rebuilt from the rows it stored. */
 function replayedAppend(streamId: string, currentVersion: number, stored: AlreadyStored[]): AppendResult {
   const inStream = stored.filter((row) => row.streamId === streamId);
-  if (inStream.length === 0) return { nextExpectedVersion: currentVersion };
+  if (inStream.length === 0) return { nextExpectedVersion: currentVersion, replayed: true };
   const last = inStream.reduce((a, b) => (a.streamVersion > b.streamVersion ? a : b));
-  return { nextExpectedVersion: last.streamVersion, lastPosition: { transactionId: last.transactionId, globalPosition: last.globalPosition } };
+  return { nextExpectedVersion: last.streamVersion, lastPosition: { transactionId: last.transactionId, globalPosition: last.globalPosition }, replayed: true };
 }
 
 function uniqueViolation(error: unknown): string | undefined {

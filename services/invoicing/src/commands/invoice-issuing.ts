@@ -55,7 +55,7 @@ export class InvoiceIssuing {
    * Issues the invoice unless its source has one already, and returns the invoice's state. The
    * issue instant is taken once the series is locked, so numbers and issue instants go up together.
    */
-  async issue(draft: InvoiceDraft, metadataOf: (occurredAt: string) => EventMetadata): Promise<InvoiceState> {
+  async issue(draft: InvoiceDraft, metadataOf: (occurredAt: string) => EventMetadata): Promise<LoadedInvoice> {
     const seller = findSubsidiary(draft.subsidiary);
     if (!seller) throw new InvoiceTaxRefused('UNKNOWN_SUBSIDIARY', `${draft.subsidiary} is not one of our subsidiaries`);
     return this.appendDocument(draft.invoiceId, async (state, client) => {
@@ -76,7 +76,7 @@ export class InvoiceIssuing {
    * crediting lines credited already, issues nothing and takes no number.
    */
   async issueCreditNote(request: CreditNoteRequest, metadataOf: (occurredAt: string) => EventMetadata): Promise<InvoiceState> {
-    return this.appendDocument(request.invoiceId, async (state, client) => {
+    const { state: issued } = await this.appendDocument(request.invoiceId, async (state, client) => {
       if (state.status === 'notIssued') throw new BillNotFound(request.invoiceId);
       const seller = findSubsidiary(state.invoice.subsidiary);
       if (!seller) throw new InvoiceTaxRefused('UNKNOWN_SUBSIDIARY', `${state.invoice.subsidiary} is not one of our subsidiaries`);
@@ -98,6 +98,29 @@ export class InvoiceIssuing {
       }
       return events.map((event) => ({ ...event, eventId: derivedEventId(request.creditNoteId, event.type), metadata: metadataOf(taken.issuedAt) }));
     });
+    return issued;
+  }
+
+  /**
+   * Appends what `build` decides on the loaded invoice (see appendWithinTransaction) and returns
+   * the invoice as it is now: evolved with the appended events, or read again when the append was
+   * a replay of a twin's (its events, not these, are stored) or the stream moved meanwhile.
+   */
+  async appendDecided(
+    invoiceId: string,
+    loaded: LoadedInvoice,
+    build: (client: PoolClient) => Promise<NewEvent<InvoiceEvent>[]>,
+  ): Promise<LoadedInvoice> {
+    let decided: NewEvent<InvoiceEvent>[] = [];
+    const result = await this.store.appendWithinTransaction(invoiceStreamId(invoiceId), { expectedVersion: loaded.version === 0 ? 'noStream' : loaded.version }, async (client) => {
+      decided = await build(client);
+      return decided;
+    });
+    if (!result.replayed && result.nextExpectedVersion === loaded.version + decided.length) {
+      const state = decided.reduce((current, { type, data }) => invoiceDecider.evolve(current, { type, data } as InvoiceEvent), loaded.state);
+      return { state, version: result.nextExpectedVersion };
+    }
+    return this.load(invoiceId);
   }
 
   /**
@@ -107,17 +130,15 @@ export class InvoiceIssuing {
   private async appendDocument(
     invoiceId: string,
     build: (state: InvoiceState, client: PoolClient) => Promise<NewEvent<InvoiceEvent>[]>,
-  ): Promise<InvoiceState> {
-    const streamId = invoiceStreamId(invoiceId);
+  ): Promise<LoadedInvoice> {
     for (let attempt = 1; ; attempt++) {
-      const { state, version } = await this.load(invoiceId);
+      const loaded = await this.load(invoiceId);
       try {
-        await this.store.appendWithinTransaction(streamId, { expectedVersion: version === 0 ? 'noStream' : version }, (client) => build(state, client));
+        return await this.appendDecided(invoiceId, loaded, (client) => build(loaded.state, client));
       } catch (error) {
         if (error instanceof WrongExpectedVersionError && attempt < MAX_ATTEMPTS) continue;
         throw error;
       }
-      return (await this.load(invoiceId)).state;
     }
   }
 }

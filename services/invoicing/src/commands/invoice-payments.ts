@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EventMetadata } from '@billing/contracts';
-import { derivedEventId, WrongExpectedVersionError, type PostgresEventStore, type TransactionalEventsBuilder } from '@billing/eventsourcing';
-import { CLOCK, EVENT_STORE, type Clock } from '@billing/platform';
+import { derivedEventId, WrongExpectedVersionError } from '@billing/eventsourcing';
+import { CLOCK, type Clock } from '@billing/platform';
 import { paymentMethodOf, type CustomerAccountState } from '../domain/customer-account';
 import { invoiceStreamId, type InvoiceEvent, type InvoiceState, type PaymentFailureReason } from '../domain/invoice';
 import { decideInvoice, type ChosenPaymentMethod, type PaymentOutcome } from '../domain/invoice.decide';
@@ -15,7 +15,7 @@ import { BillNotFound, InvoiceAlreadyPaid, InvoiceCancelled, PaymentInProgress }
 import { PAYMENT_GATEWAY, type ChargeOutcome, type PaymentGateway } from '../payments/payment-gateway';
 import { CustomerAccounts } from './customer-accounts';
 import { instantText } from './event-metadata';
-import { InvoiceIssuing } from './invoice-issuing';
+import { InvoiceIssuing, type LoadedInvoice } from './invoice-issuing';
 
 /** What a payment request came to, as the payer sees it right away. */
 export type PaymentResult =
@@ -30,6 +30,9 @@ export type PaymentRequest = Readonly<{
   /** the method to charge; absent: the account's default */
   paymentMethodId?: string;
 }>;
+
+/** What a caller read of an invoice just now (and of its payer's account): saves the reads. */
+export type KnownInvoice = Readonly<{ invoice: LoadedInvoice; account?: CustomerAccountState }>;
 
 const MAX_ATTEMPTS = 3;
 
@@ -56,7 +59,6 @@ export class InvoicePayments {
   private readonly logger = new Logger(InvoicePayments.name);
 
   constructor(
-    @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
     private readonly invoices: InvoiceIssuing,
@@ -67,25 +69,29 @@ export class InvoicePayments {
    * Runs the next payment attempt of an invoice. Refusals (paid already, in progress, cancelled)
    * are thrown; a payment method that is not the customer's is a failed attempt that charges nothing.
    */
-  async pay(invoiceId: string, request: PaymentRequest, metadataOf: (occurredAt: string) => EventMetadata): Promise<PaymentResult> {
+  async pay(invoiceId: string, request: PaymentRequest, metadataOf: (occurredAt: string) => EventMetadata, known?: KnownInvoice): Promise<PaymentResult> {
     for (let race = 1; ; race++) {
-      const { state, version } = await this.invoices.load(invoiceId);
+      // what the caller read just now serves the first try; a lost race reads again
+      const loaded = race === 1 && known ? known.invoice : await this.invoices.load(invoiceId);
+      const { state } = loaded;
       if (state.status === 'notIssued' || (request.customerId !== undefined && state.invoice.customerId !== request.customerId)) {
         throw new BillNotFound(invoiceId);
       }
-      const account = await this.accounts.load(state.invoice.customerId);
+      const account = race === 1 && known?.account ? known.account : await this.accounts.load(state.invoice.customerId);
       const chosen = chosenMethod(account, request.paymentMethodId);
       const attempt = state.attempts + 1;
       const paymentId = derivedEventId(invoiceId, `payment-attempt-${attempt}`);
       const startedAt = instantText(this.clock.now());
-      let started: InvoiceEvent;
+      let started: InvoiceEvent | undefined;
+      let afterStart: LoadedInvoice;
       try {
-        started = await this.appendWithin(invoiceId, version, async (client) => {
+        afterStart = await this.invoices.appendDecided(invoiceId, loaded, async (client) => {
           const [event] = decideInvoice({ type: 'StartPaymentAttempt', data: { invoiceId, attempt, paymentId, paymentMethod: chosen, startedAt } }, state);
           if (event.type === 'PaymentAttemptStarted') {
             const { idempotencyKey, customerId, amount } = event.data;
             await client.query(insertInFlightSql, [idempotencyKey, invoiceId, attempt, customerId, amount.currency, amount.value]);
           }
+          started = event;
           // a fresh id: a concurrent payer's start then meets a version conflict, not a replay of this one
           return [{ ...event, eventId: randomUUID(), metadata: metadataOf(startedAt) }];
         });
@@ -94,6 +100,7 @@ export class InvoicePayments {
         if (error instanceof WrongExpectedVersionError && race < MAX_ATTEMPTS) continue;
         throw error;
       }
+      if (!started) throw new Error(`no payment event decided for invoice ${invoiceId}`);
       if (started.type === 'PaymentFailed') {
         const { reason, retryable } = started.data;
         return { status: 'failed', invoiceId, attempt, paymentId, reason, retryable };
@@ -115,20 +122,24 @@ export class InvoicePayments {
         this.logger.warn({ msg: 'payment outcome unknown: left to the reconciler', invoiceId, attempt, error: (error as Error).message });
         return { status: 'pending', invoiceId, attempt, paymentId };
       }
-      const recorded = await this.recordOutcome(invoiceId, attempt, outcomeOf(charge), false, metadataOf);
+      const recorded = await this.recordOutcome(invoiceId, attempt, outcomeOf(charge), false, metadataOf, afterStart);
       return this.resultOf(recorded, invoiceId, attempt, paymentId);
     }
   }
 
-  /** After an automatic issue (one-click order, automatic renewal): the first attempt, once. */
-  async payOnIssue(invoiceId: string, metadataOf: (occurredAt: string) => EventMetadata): Promise<PaymentResult | undefined> {
-    const { state } = await this.invoices.load(invoiceId);
+  /**
+   * After an automatic issue (one-click order, automatic renewal): the first attempt, once.
+   * `known`: the invoice as the issue left it (and the payer's account), saving their reads.
+   */
+  async payOnIssue(invoiceId: string, metadataOf: (occurredAt: string) => EventMetadata, known?: KnownInvoice): Promise<PaymentResult | undefined> {
+    const invoice = known?.invoice ?? (await this.invoices.load(invoiceId));
+    const { state } = invoice;
     // a repeated request finds its attempt made (or the invoice settled) and does not pay again
     if (state.status !== 'unpaid' || state.attempts > 0 || !state.invoice.settlement.autoPay) return undefined;
     try {
       // the method the order chose for its one-click payment, else the default
       const { paymentMethodId } = state.invoice.settlement;
-      return await this.pay(invoiceId, paymentMethodId ? { paymentMethodId } : {}, metadataOf);
+      return await this.pay(invoiceId, paymentMethodId ? { paymentMethodId } : {}, metadataOf, { ...known, invoice });
     } catch (error) {
       // the customer got there first (paying, or paid): nothing left to do automatically
       if (error instanceof PaymentInProgress || error instanceof InvoiceAlreadyPaid) return undefined;
@@ -170,22 +181,24 @@ export class InvoicePayments {
     outcome: PaymentOutcome,
     reconciled: boolean,
     metadataOf: (occurredAt: string) => EventMetadata,
+    known?: LoadedInvoice,
   ): Promise<InvoiceState> {
     for (let race = 1; ; race++) {
-      const { state, version } = await this.invoices.load(invoiceId);
+      const loaded = race === 1 && known ? known : await this.invoices.load(invoiceId);
+      const { state } = loaded;
       const at = instantText(this.clock.now());
       try {
-        await this.appendWithinAll(invoiceId, version, async (client) => {
+        const recorded = await this.invoices.appendDecided(invoiceId, loaded, async (client) => {
           const events = decideInvoice({ type: 'RecordPaymentOutcome', data: { invoiceId, attempt, outcome, reconciled, at } }, state);
           const pendingKey = state.status === 'paymentPending' ? state.pendingAttempt.idempotencyKey : undefined;
           if (events.length > 0 && pendingKey) await client.query(deleteInFlightSql, [pendingKey]);
           return events.map((event) => ({ ...event, eventId: derivedEventId(`${invoiceId}:${attempt}`, `outcome:${event.type}`), metadata: metadataOf(at) }));
         });
+        return recorded.state;
       } catch (error) {
         if (error instanceof WrongExpectedVersionError && race < MAX_ATTEMPTS) continue;
         throw error;
       }
-      return (await this.invoices.load(invoiceId)).state;
     }
   }
 
@@ -195,21 +208,5 @@ export class InvoicePayments {
       return { status: 'failed', invoiceId, attempt, paymentId, reason: state.lastFailure.reason, retryable: state.lastFailure.retryable };
     }
     return { status: 'pending', invoiceId, attempt, paymentId };
-  }
-
-  /** Appends the one event `build` decides (a start, or a refused attempt) and returns it. */
-  private async appendWithin(invoiceId: string, version: number, build: TransactionalEventsBuilder<InvoiceEvent>): Promise<InvoiceEvent> {
-    let decided: InvoiceEvent | undefined;
-    await this.appendWithinAll(invoiceId, version, async (client) => {
-      const events = await build(client);
-      decided = events[0];
-      return events;
-    });
-    if (!decided) throw new Error(`no payment event decided for invoice ${invoiceId}`);
-    return decided;
-  }
-
-  private async appendWithinAll(invoiceId: string, version: number, build: TransactionalEventsBuilder<InvoiceEvent>): Promise<void> {
-    await this.store.appendWithinTransaction(invoiceStreamId(invoiceId), { expectedVersion: version === 0 ? 'noStream' : version }, build);
   }
 }

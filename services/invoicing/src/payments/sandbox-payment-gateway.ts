@@ -41,6 +41,12 @@ interface ChargeRow {
   amount: string;
 }
 
+function outcomeOfCharge(row: ChargeRow): ChargeOutcome {
+  if (row.status === 'succeeded') return { status: 'succeeded', chargeId: row.charge_id };
+  const reason = row.failure_reason ?? 'other';
+  return { status: 'failed', chargeId: row.charge_id, reason, retryable: retryableReasons.has(reason) };
+}
+
 function outcomeOfRefund(row: { refund_id: string; status: 'succeeded' | 'failed'; failure_reason: string | null }): RefundOutcomeAtGateway {
   return row.status === 'succeeded'
     ? { status: 'succeeded', refundId: row.refund_id }
@@ -54,10 +60,13 @@ export class SandboxPaymentGateway implements PaymentGateway {
     const behaviour = behaviourOf(request.paymentToken);
     if (behaviour.status === 'unreachable') throw new PaymentOutcomeUnknown(request.idempotencyKey, new Error('sandbox gateway unreachable'));
     // ON CONFLICT: a repeated key is answered with the first outcome, and nothing is charged again
-    await this.pool.query(
-      `INSERT INTO payment_gateway_sandbox.charges (idempotency_key, charge_id, payment_token, currency, amount, status, failure_reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (idempotency_key) DO NOTHING`,
+    const { rows } = await this.pool.query<ChargeRow>(
+      `WITH charged AS (
+         INSERT INTO payment_gateway_sandbox.charges (idempotency_key, charge_id, payment_token, currency, amount, status, failure_reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (idempotency_key) DO NOTHING
+         RETURNING charge_id, status, failure_reason, currency, amount)
+       SELECT charge_id, status, failure_reason, currency, amount FROM charged`,
       [
         request.idempotencyKey,
         randomUUID(),
@@ -68,7 +77,8 @@ export class SandboxPaymentGateway implements PaymentGateway {
         behaviour.status === 'failed' ? behaviour.reason : null,
       ],
     );
-    const outcome = await this.findCharge(request.idempotencyKey);
+    // a repeated key: the first charge's outcome
+    const outcome = rows[0] ? outcomeOfCharge(rows[0]) : await this.findCharge(request.idempotencyKey);
     if (!outcome) throw new PaymentOutcomeUnknown(request.idempotencyKey);
     if (behaviour.status === 'succeeded' && behaviour.lostResponse) {
       throw new PaymentOutcomeUnknown(request.idempotencyKey, new Error('sandbox: the charge went through, its response was lost'));
@@ -128,10 +138,6 @@ export class SandboxPaymentGateway implements PaymentGateway {
       `SELECT charge_id, status, failure_reason, currency, amount FROM payment_gateway_sandbox.charges WHERE idempotency_key = $1`,
       [idempotencyKey],
     );
-    const row = rows[0];
-    if (!row) return undefined;
-    if (row.status === 'succeeded') return { status: 'succeeded', chargeId: row.charge_id };
-    const reason = row.failure_reason ?? 'other';
-    return { status: 'failed', chargeId: row.charge_id, reason, retryable: retryableReasons.has(reason) };
+    return rows[0] ? outcomeOfCharge(rows[0]) : undefined;
   }
 }

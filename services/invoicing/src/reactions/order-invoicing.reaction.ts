@@ -48,8 +48,8 @@ export class OrderInvoicingReaction implements Reaction<OrdersTopicEnvelope> {
         const account = await this.accounts.openProvisionallyIfMissing(order.customerId, order.subsidiary, { kind: 'order', orderId: order.orderId }, event);
         if (account.status === 'none') throw new Error(`customer ${order.customerId} has no account after opening one`);
         const draft = orderInvoiceDraft(order, billedToOf(account));
-        await this.issuing.issue(draft, metadataOf);
-        await this.payments.payOnIssue(draft.invoiceId, metadataOf);
+        const issued = await this.issuing.issue(draft, metadataOf);
+        await this.payments.payOnIssue(draft.invoiceId, metadataOf, { invoice: issued, account });
         return;
       }
       case 'OrderCancelled':

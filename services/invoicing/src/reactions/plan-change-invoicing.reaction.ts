@@ -45,7 +45,7 @@ export class PlanChangeInvoicingReaction implements Reaction<ServicesTopicEnvelo
     const subsidiary = change.subsidiary ?? (account.status === 'complete' ? account.profile.subsidiary : account.subsidiary);
     if (!isSubsidiaryCode(subsidiary)) throw new Error(`plan change ${change.planChangeId}: unknown subsidiary ${subsidiary}`);
     const draft = planChangeInvoiceDraft(change, subsidiary, billedToOf(account));
-    await this.issuing.issue(draft, metadataOf);
-    await this.payments.payOnIssue(draft.invoiceId, metadataOf);
+    const issued = await this.issuing.issue(draft, metadataOf);
+    await this.payments.payOnIssue(draft.invoiceId, metadataOf, { invoice: issued, account });
   }
 }

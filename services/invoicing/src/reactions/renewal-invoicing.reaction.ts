@@ -43,7 +43,7 @@ export class RenewalInvoicingReaction implements Reaction<RenewalsTopicEnvelope>
     const account = await this.accounts.openProvisionallyIfMissing(request.customerId, request.subsidiary, { kind: 'renewal', renewalTermId: request.renewalTermId }, event);
     if (account.status === 'none') throw new Error(`customer ${request.customerId} has no account after opening one`);
     const draft = renewalInvoiceDraft(request, billedToOf(account));
-    await this.issuing.issue(draft, metadataOf);
-    await this.payments.payOnIssue(draft.invoiceId, metadataOf);
+    const issued = await this.issuing.issue(draft, metadataOf);
+    await this.payments.payOnIssue(draft.invoiceId, metadataOf, { invoice: issued, account });
   }
 }
