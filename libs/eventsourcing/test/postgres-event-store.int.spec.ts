@@ -147,6 +147,36 @@ describe('PostgreSQL event store', () => {
       }
     }
 
+    it("is not held back by a long transaction of another database of the cluster (another service's), only by its own", async () => {
+      const other = await createEventStoreDatabase('es_other_database', 1);
+      const elsewhere = new Client({ connectionString: other.url });
+      const here = new Client({ connectionString: database.url });
+      await Promise.all([elsewhere.connect(), here.connect()]);
+      try {
+        const { checkpoint: start } = await readToEnd();
+        // a transaction of the other database holding an xid, older than everything appended below
+        await elsewhere.query('BEGIN');
+        await insertRaw(elsewhere, `service-${randomUUID()}`);
+        const appended = `service-${randomUUID()}`;
+        await store.append(appended, [serviceActivated(appended)], { expectedVersion: 'noStream' });
+        expect((await readToEnd(start)).events.map((event) => event.streamId)).toContain(appended);
+
+        // the same in this database holds the log back until it ends
+        await here.query('BEGIN');
+        const late = await insertRaw(here, `service-${randomUUID()}`);
+        const after = `service-${randomUUID()}`;
+        await store.append(after, [serviceActivated(after)], { expectedVersion: 'noStream' });
+        const whileOpen = await readToEnd(start);
+        expect(whileOpen.events.map((event) => event.streamId)).not.toContain(after);
+        await here.query('COMMIT');
+        expect((await readToEnd(whileOpen.checkpoint)).events.map((event) => event.eventId)).toEqual([late, expect.any(String)]);
+      } finally {
+        await elsewhere.query('ROLLBACK').catch(() => undefined);
+        await Promise.all([elsewhere.end(), here.end()]);
+        await other.drop();
+      }
+    });
+
     it('returns an event whose transaction took its position first but committed last, where ordering by position alone skips it', async () => {
       const early = new Client({ connectionString: database.url });
       await early.connect();

@@ -101,12 +101,24 @@ export const streamVersionSql = `
  * transaction commits late and never come back for it. Ordering by (transaction id, position)
  * and stopping below the oldest transaction still running (the snapshot's xmin) means every row
  * still to come sorts after the checkpoint.
+ *
+ * The snapshot is the whole cluster's, though, and each service has its own database, often in a
+ * shared cluster: one long transaction of another database (a report, a scheduler's claim) would
+ * hold every store's log back. So the horizon is the oldest running transaction that is not known
+ * to belong to another database. When in doubt (it ended meanwhile, or this role may not see the
+ * other sessions) a transaction is kept: the horizon can only be too early, never too late.
  */
 export const readAllSql = `
+  WITH snapshot AS (SELECT pg_current_snapshot() AS current)
   SELECT ${storedEventColumns}
-    FROM event_store.events
+    FROM event_store.events, snapshot
    WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-     AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+     AND transaction_id < coalesce(
+           (SELECT min(running)
+              FROM pg_snapshot_xip(snapshot.current) AS running
+             WHERE xid(running) NOT IN (SELECT backend_xid FROM pg_stat_activity
+                                         WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database())),
+           pg_snapshot_xmax(snapshot.current))
    ORDER BY transaction_id, global_position
    LIMIT $3`;
 
