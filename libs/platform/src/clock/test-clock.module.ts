@@ -1,8 +1,10 @@
 // The test clock: outside production, operators (and scenario tests) set or advance the time
 // of every service at once. One compacted topic carries the clock's offset from real time;
 // every process of every service reads it from the beginning and applies the latest, so a
-// service that restarts comes back on the shared time. In production the module provides
-// nothing: no endpoint, no consumer.
+// service that restarts comes back on the shared time — before it does anything: the topic is
+// read to its end in onModuleInit, which Nest runs before any onApplicationBootstrap (where the
+// consumers, the outbox relay and the schedulers start) and before the HTTP server listens.
+// In production the module provides nothing: no endpoint, no consumer.
 import {
   Body,
   Controller,
@@ -15,7 +17,7 @@ import {
   Post,
   type BeforeApplicationShutdown,
   type DynamicModule,
-  type OnApplicationBootstrap,
+  type OnModuleInit,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { OperatorOnly } from '@billing/auth';
@@ -29,6 +31,8 @@ import { validated } from '../http/zod-validation.pipe';
 import { AdjustableClock, CLOCK, type Clock } from './clock';
 
 export const TEST_CLOCK_TOPIC = 'billing.test-clock.v1';
+/** Longest a starting process waits to read the clock topic to its end before refusing to start. */
+const CATCH_UP_TIMEOUT_MS = 60_000;
 const TEST_CLOCK_OPTIONS = Symbol('TEST_CLOCK_OPTIONS');
 
 export interface TestClockOptions {
@@ -76,12 +80,14 @@ function safeInstant(value: string): Temporal.Instant | undefined {
 }
 
 @Injectable()
-class TestClockSync implements OnApplicationBootstrap, BeforeApplicationShutdown {
+class TestClockSync implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('TestClock');
   private readonly kafka: Kafka;
   private consumer?: Consumer;
   private producer?: Producer;
   private applied = 0;
+  /** The offset after the last clock message read. */
+  private nextOffset = 0n;
 
   constructor(
     @Inject(TEST_CLOCK_OPTIONS) private readonly options: TestClockOptions,
@@ -90,13 +96,20 @@ class TestClockSync implements OnApplicationBootstrap, BeforeApplicationShutdown
     this.kafka = kafkaClient({ clientId: `${options.service}-test-clock`, brokers: options.kafkaBrokers, logLevel: logLevel.NOTHING });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  /**
+   * Reads the clock topic to the end it had when the process started, so that nothing (a consumer
+   * delivering an order, a scheduler run, a request) ever acts on the system time of a restarted
+   * process while the platform runs on the shared one. A process that cannot read it refuses to start.
+   */
+  async onModuleInit(): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
+    let end: bigint;
     try {
       await new TopicProvisioner(admin).ensureTopics([
         { topic: this.options.topic, partitions: 1, deadLetter: false, configs: { 'cleanup.policy': 'compact' } },
       ]);
+      end = BigInt((await admin.fetchTopicOffsets(this.options.topic)).find(({ partition }) => partition === 0)?.high ?? '0');
     } finally {
       await admin.disconnect();
     }
@@ -104,9 +117,22 @@ class TestClockSync implements OnApplicationBootstrap, BeforeApplicationShutdown
     this.consumer = this.kafka.consumer({ groupId: `${this.options.service}.test-clock.${randomUUID()}` });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
-    await this.consumer.run({ eachMessage: async ({ message }) => this.apply(message.value?.toString() ?? '') });
+    await this.consumer.run({
+      eachMessage: async ({ message }) => {
+        this.apply(message.value?.toString() ?? '');
+        this.nextOffset = BigInt(message.offset) + 1n;
+      },
+    });
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
+    const deadline = Date.now() + CATCH_UP_TIMEOUT_MS;
+    while (this.nextOffset < end) {
+      if (Date.now() > deadline) {
+        throw new Error(`the test clock topic ${this.options.topic} was not read up to offset ${end} within ${CATCH_UP_TIMEOUT_MS / 1_000} s: not starting on the wrong time`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    if (end > 0n) this.logger.log(`on the shared test clock: ${this.clock.now().toString()}`);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
