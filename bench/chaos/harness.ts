@@ -24,6 +24,18 @@ export function log(line: string): void {
   process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 }
 
+/** Longest one drain or recorder sample may take before it counts as failed (and the admin is replaced). */
+const SAMPLE_TIMEOUT_MS = 30_000;
+
+async function withinMs<T>(ms: number, what: string, work: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export class Harness {
   private adminClient?: Admin;
 
@@ -90,11 +102,14 @@ export class Harness {
   /** Lag per consumer group of the platform (the test clock's per-process groups left out). */
   async drainState(): Promise<DrainState> {
     try {
-      const admin = await this.admin();
-      const lag = await lagPerGroup(admin, `${this.platform.topicPrefix}.`, (topic) => topic.includes('test-clock'));
-      const pending = await Promise.all(platformServices.map((name) => outboxPending(this.platform.databaseUrl(name))));
-      const produced = await producedSoFar(admin, this.recorder.topics);
-      return { lag, totalLag: Object.values(lag).reduce((sum, value) => sum + value, 0), outboxPending: pending.reduce((a, b) => a + b, 0), produced };
+      // an admin request can hang for good across a broker restart: a sample that takes too long fails
+      return await withinMs(SAMPLE_TIMEOUT_MS, 'a drain sample', async () => {
+        const admin = await this.admin();
+        const lag = await lagPerGroup(admin, `${this.platform.topicPrefix}.`, (topic) => topic.includes('test-clock'));
+        const pending = await Promise.all(platformServices.map((name) => outboxPending(this.platform.databaseUrl(name))));
+        const produced = await producedSoFar(admin, this.recorder.topics);
+        return { lag, totalLag: Object.values(lag).reduce((sum, value) => sum + value, 0), outboxPending: pending.reduce((a, b) => a + b, 0), produced };
+      });
     } catch (error) {
       await this.resetAdmin();
       throw error;
@@ -134,14 +149,17 @@ export class Harness {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
-        const admin = await this.admin();
-        let behind = 0n;
-        for (const topic of [...this.recorder.topics, ...this.recorder.deadLetterTopics]) {
-          for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {
-            const read = this.recorder.readUpTo(topic, partition);
-            if (BigInt(high) > read) behind += BigInt(high) - read;
+        const behind = await withinMs(SAMPLE_TIMEOUT_MS, 'the recorder sample', async () => {
+          const admin = await this.admin();
+          let late = 0n;
+          for (const topic of [...this.recorder.topics, ...this.recorder.deadLetterTopics]) {
+            for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {
+              const read = this.recorder.readUpTo(topic, partition);
+              if (BigInt(high) > read) late += BigInt(high) - read;
+            }
           }
-        }
+          return late;
+        });
         if (behind === 0n) return;
       } catch {
         await this.resetAdmin();

@@ -37,7 +37,7 @@ class Check {
     if (!condition) this.problems.push(problem());
   }
   result(): InvariantResult {
-    return { name: this.name, category: this.category, checked: this.checked, violations: this.problems.length, examples: this.problems.slice(0, 5) };
+    return { name: this.name, category: this.category, checked: this.checked, violations: this.problems.length, examples: this.problems.slice(0, 20) };
   }
 }
 
@@ -80,7 +80,14 @@ export function checkChaosInvariants(recorded: readonly RecordedEvent[], deadLet
     orders.expect((placed.get(order.orderId) ?? []).length === 1, () => `order ${order.orderId}: ${(placed.get(order.orderId) ?? []).length} OrderPlaced`);
     const deliveries = (delivered.get(order.orderId) ?? []).length;
     if (order.profile === 'declinedAtOrder') {
-      orders.expect(deliveries === 0 && (notPaid.get(order.orderId) ?? []).length === 1, () => `order ${order.orderId} (declined card): ${deliveries} OrderDelivered, ${(notPaid.get(order.orderId) ?? []).length} OrderNotPaid`);
+      // invoiced (awaiting payment), then the one attempt of the order failed: once each
+      const reasons = (notPaid.get(order.orderId) ?? []).map((e) => str(e.data.reason) ?? '?');
+      const failed = reasons.filter((reason) => reason === 'paymentFailed').length;
+      const awaiting = reasons.filter((reason) => reason === 'awaitingPayment').length;
+      orders.expect(
+        deliveries === 0 && failed === 1 && awaiting <= 1 && failed + awaiting === reasons.length,
+        () => `order ${order.orderId} (declined card): ${deliveries} OrderDelivered, OrderNotPaid ${JSON.stringify(reasons)}`,
+      );
     } else {
       orders.expect(deliveries === 1, () => `order ${order.orderId}: ${deliveries} OrderDelivered (lost or doubled)`);
     }
@@ -164,14 +171,32 @@ export function checkChaosInvariants(recorded: readonly RecordedEvent[], deadLet
     (e) => str(e.data.serviceId),
   );
   const renewedPerService = groupBy(ofType('RenewalSucceeded'), (e) => str(e.data.serviceId));
+  // a broken service's story, for the report: its events and its renewal invoices' outcomes
+  const aboutService = groupBy(events, (e) => str(e.data.serviceId));
+  const invoiceEvents = groupBy(
+    events.filter((e) => e.topic.endsWith('billing.invoices.v1')),
+    (e) => str(e.data.invoiceId),
+  );
+  const timeline = (serviceId: string) =>
+    (aboutService.get(serviceId) ?? [])
+      .flatMap((e) => {
+        const invoiceId = e.type === 'RenewalInvoiceRequested' ? str(e.data.invoiceId) : undefined;
+        const outcomes = invoiceId ? (invoiceEvents.get(invoiceId) ?? []).filter((i) => i.type !== 'InvoiceIssued') : [];
+        return [e, ...outcomes];
+      })
+      .map((e) => {
+        const detail = [e.data.reason, e.data.attempt, e.data.nextAttempt, e.data.newExpirationDate ?? e.data.expirationDate].filter((v) => v !== undefined);
+        return detail.length > 0 ? `${e.type}(${detail.join(',')})` : e.type;
+      })
+      .join(' → ');
   for (const [serviceId, history] of serviceEvents) {
     const customerId = str(history[0].data.customerId) ?? '';
     const last = history[history.length - 1].type;
     const renewed = (renewedPerService.get(serviceId) ?? []).length;
     if (expected.failingCustomers.has(customerId)) {
-      outcome.expect(last === 'ServiceTerminated' && renewed === 0, () => `service ${serviceId} (failing card): last event ${last}, ${renewed} renewals`);
+      outcome.expect(last === 'ServiceTerminated' && renewed === 0, () => `service ${serviceId} (failing card): last event ${last}, ${renewed} renewals: ${timeline(serviceId)}`);
     } else {
-      outcome.expect(renewed === expected.renewalsPerGoodService && last !== 'ServiceTerminated', () => `service ${serviceId} (good card): ${renewed} renewals, last event ${last}`);
+      outcome.expect(renewed === expected.renewalsPerGoodService && last !== 'ServiceTerminated', () => `service ${serviceId} (good card): ${renewed} renewals, last event ${last}: ${timeline(serviceId)}`);
     }
   }
   results.push(outcome.result());
