@@ -59,3 +59,20 @@ export async function outboxPending(databaseUrl: string): Promise<number> {
     await client.end();
   }
 }
+
+/**
+ * Payments and refunds invoicing started and has no outcome of yet: the reconciler settles them
+ * (after PAYMENT_OUTCOME_TIMEOUT_MS). A platform with one in flight has not finished its work.
+ */
+export async function moneyInFlight(invoicingDatabaseUrl: string): Promise<number> {
+  const client = new Client({ connectionString: invoicingDatabaseUrl, connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pending: number }>(
+      `SELECT ((SELECT count(*) FROM payment_attempts_in_flight) + (SELECT count(*) FROM refunds_in_flight))::int AS pending`,
+    );
+    return rows[0]?.pending ?? 0;
+  } finally {
+    await client.end();
+  }
+}

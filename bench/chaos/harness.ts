@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { PlatformUnderTest, type PlatformServiceName } from '@billing/service-testing';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { lagPerGroup, outboxPending, producedSoFar, type GroupLag } from './consumer-lag';
+import { lagPerGroup, moneyInFlight, outboxPending, producedSoFar, type GroupLag } from './consumer-lag';
 import { PrivateBroker } from './private-broker';
 import { TopicRecorder } from './topic-recorder';
 import { Workload } from './workload';
@@ -15,6 +15,8 @@ export interface DrainState {
   lag: GroupLag;
   totalLag: number;
   outboxPending: number;
+  /** payment attempts and refunds waiting for their outcome (the reconciler's) */
+  moneyInFlight: number;
   produced: bigint;
 }
 
@@ -67,7 +69,8 @@ export class Harness {
         renewal: { RENEWAL_SCHEDULER_INTERVAL_MS: '200' },
         subscription: { TERMINATION_SCHEDULER_INTERVAL_MS: '200' },
         // a payment cut short by a kill is settled soon, and a killed member leaves its group soon
-        invoicing: { PAYMENT_RECONCILIATION_INTERVAL_MS: '2000', KAFKA_CONSUMER_SESSION_TIMEOUT_MS: '10000' },
+        // an attempt cut short by a fault is settled 10 s later, not after the production minute
+        invoicing: { PAYMENT_RECONCILIATION_INTERVAL_MS: '2000', PAYMENT_OUTCOME_TIMEOUT_MS: '10000', KAFKA_CONSUMER_SESSION_TIMEOUT_MS: '10000' },
       },
     });
     const recorder = new TopicRecorder([broker.brokers], (topic) => platform.topic(topic));
@@ -108,7 +111,14 @@ export class Harness {
         const lag = await lagPerGroup(admin, `${this.platform.topicPrefix}.`, (topic) => topic.includes('test-clock'));
         const pending = await Promise.all(platformServices.map((name) => outboxPending(this.platform.databaseUrl(name))));
         const produced = await producedSoFar(admin, this.recorder.topics);
-        return { lag, totalLag: Object.values(lag).reduce((sum, value) => sum + value, 0), outboxPending: pending.reduce((a, b) => a + b, 0), produced };
+        const inFlight = platformServices.includes('invoicing') ? await moneyInFlight(this.platform.databaseUrl('invoicing')) : 0;
+        return {
+          lag,
+          totalLag: Object.values(lag).reduce((sum, value) => sum + value, 0),
+          outboxPending: pending.reduce((a, b) => a + b, 0),
+          moneyInFlight: inFlight,
+          produced,
+        };
       });
     } catch (error) {
       await this.resetAdmin();
@@ -132,12 +142,12 @@ export class Harness {
         stable = 0;
         continue;
       }
-      const quiet = state.totalLag === 0 && state.outboxPending === 0 && last !== undefined && state.produced === last.produced;
+      const quiet = state.totalLag === 0 && state.outboxPending === 0 && state.moneyInFlight === 0 && last !== undefined && state.produced === last.produced;
       stable = quiet ? stable + 1 : 0;
       last = state;
       if (Date.now() - lastLogged > 30_000) {
         lastLogged = Date.now();
-        log(`  draining ${description}: lag ${state.totalLag}, outbox ${state.outboxPending}`);
+        log(`  draining ${description}: lag ${state.totalLag}, outbox ${state.outboxPending}, payments in flight ${state.moneyInFlight}`);
       }
     }
     await this.waitForRecorder();

@@ -173,17 +173,13 @@ export function checkChaosInvariants(recorded: readonly RecordedEvent[], deadLet
   const renewedPerService = groupBy(ofType('RenewalSucceeded'), (e) => str(e.data.serviceId));
   // a broken service's story, for the report: its events and its renewal invoices' outcomes
   const aboutService = groupBy(events, (e) => str(e.data.serviceId));
-  const invoiceEvents = groupBy(
+  const invoiceEventsOfTerm = groupBy(
     events.filter((e) => e.topic.endsWith('billing.invoices.v1')),
-    (e) => str(e.data.invoiceId),
+    (e) => str((e.data.source as { renewalTermId?: unknown } | undefined)?.renewalTermId),
   );
   const timeline = (serviceId: string) =>
     (aboutService.get(serviceId) ?? [])
-      .flatMap((e) => {
-        const invoiceId = e.type === 'RenewalInvoiceRequested' ? str(e.data.invoiceId) : undefined;
-        const outcomes = invoiceId ? (invoiceEvents.get(invoiceId) ?? []).filter((i) => i.type !== 'InvoiceIssued') : [];
-        return [e, ...outcomes];
-      })
+      .flatMap((e) => (e.type === 'RenewalInvoiceRequested' ? [e, ...(invoiceEventsOfTerm.get(str(e.data.renewalTermId) ?? '') ?? [])] : [e]))
       .map((e) => {
         const detail = [e.data.reason, e.data.attempt, e.data.nextAttempt, e.data.newExpirationDate ?? e.data.expirationDate].filter((v) => v !== undefined);
         return detail.length > 0 ? `${e.type}(${detail.join(',')})` : e.type;
