@@ -47,21 +47,26 @@ export const appendPrecheckSql = `
            '[]') AS stored`;
 
 /**
- * $1 stream id, $2 the rows as JSON. Signals the relay in the same statement (one round trip
- * less per append): NOTIFY is delivered at commit, and not at all if the transaction rolls back.
+ * One multi-row INSERT of a chunk of events ($1 stream id, $2 the rows as JSON), optionally
+ * guarded. It signals the relay in the same statement (one round trip less per append): NOTIFY
+ * is delivered at commit, and not at all if the transaction rolls back or nothing was inserted.
  */
-export const insertEventsSql = `
+const insertEventsStatement = (guard: string) => `
   WITH inserted AS (
     INSERT INTO event_store.events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
     SELECT $1, e.stream_version, e.event_id, e.event_type, e.schema_version, e.data, e.metadata
       FROM jsonb_to_recordset($2::jsonb)
            AS e(stream_version integer, event_id uuid, event_type text, schema_version integer, data jsonb, metadata jsonb)
+    ${guard}
     RETURNING transaction_id, global_position
   ), notified AS (
-    SELECT pg_notify('${EVENT_APPENDED_CHANNEL}', $1)
+    SELECT pg_notify('${EVENT_APPENDED_CHANNEL}', $1) WHERE EXISTS (SELECT 1 FROM inserted)
   )
   SELECT inserted.transaction_id::text AS transaction_id, inserted.global_position::text AS global_position
-    FROM inserted CROSS JOIN notified`;
+    FROM inserted LEFT JOIN notified ON true`;
+
+/** $1 stream id, $2 the rows as JSON (their versions checked by the caller's precheck). */
+export const insertEventsSql = insertEventsStatement('');
 
 /**
  * $1 stream id, $2 the rows as JSON, $3 the version the stream must be at. The optimistic append
@@ -69,19 +74,9 @@ export const insertEventsSql = `
  * at $3, and a concurrent twin or an event id stored already fails on the unique constraints.
  * Zero rows back means the stream was elsewhere: the caller falls back to the checked append.
  */
-export const insertEventsAtVersionSql = `
-  WITH inserted AS (
-    INSERT INTO event_store.events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
-    SELECT $1, e.stream_version, e.event_id, e.event_type, e.schema_version, e.data, e.metadata
-      FROM jsonb_to_recordset($2::jsonb)
-           AS e(stream_version integer, event_id uuid, event_type text, schema_version integer, data jsonb, metadata jsonb)
-     WHERE (SELECT coalesce(max(stream_version), 0) FROM event_store.events WHERE stream_id = $1) = $3
-    RETURNING transaction_id, global_position
-  ), notified AS (
-    SELECT pg_notify('${EVENT_APPENDED_CHANNEL}', $1) WHERE EXISTS (SELECT 1 FROM inserted)
-  )
-  SELECT inserted.transaction_id::text AS transaction_id, inserted.global_position::text AS global_position
-    FROM inserted LEFT JOIN notified ON true`;
+export const insertEventsAtVersionSql = insertEventsStatement(
+  'WHERE (SELECT coalesce(max(stream_version), 0) FROM event_store.events WHERE stream_id = $1) = $3',
+);
 
 /** $1 stream id, $2 first version. */
 export const readStreamSql = `
