@@ -9,7 +9,7 @@ import type { EventMetadata } from '@billing/contracts';
 import { derivedEventId, WrongExpectedVersionError } from '@billing/eventsourcing';
 import { CLOCK, type Clock } from '@billing/platform';
 import { paymentMethodOf, type CustomerAccountState } from '../domain/customer-account';
-import { invoiceStreamId, type InvoiceEvent, type InvoiceState, type PaymentFailureReason } from '../domain/invoice';
+import { type InvoiceEvent, type InvoiceState, type PaymentFailureReason } from '../domain/invoice';
 import { decideInvoice, type ChosenPaymentMethod, type PaymentOutcome } from '../domain/invoice.decide';
 import { BillNotFound, InvoiceAlreadyPaid, InvoiceCancelled, PaymentInProgress } from '../domain/invoicing-refusals';
 import { PAYMENT_GATEWAY, type ChargeOutcome, type PaymentGateway } from '../payments/payment-gateway';
