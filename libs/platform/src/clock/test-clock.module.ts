@@ -71,6 +71,15 @@ function exactDuration(value: string): Temporal.Duration | undefined {
   }
 }
 
+/** The message's JSON, or undefined for bytes that are not JSON (skipped like any bad message). */
+function parsedJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw || 'null');
+  } catch {
+    return undefined;
+  }
+}
+
 function safeInstant(value: string): Temporal.Instant | undefined {
   try {
     return Temporal.Instant.from(value);
@@ -151,7 +160,7 @@ class TestClockSync implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   private apply(raw: string): void {
-    const parsed = clockMessageSchema.safeParse(JSON.parse(raw || 'null'));
+    const parsed = clockMessageSchema.safeParse(parsedJson(raw));
     const instant = parsed.success ? safeInstant(parsed.data.instant) : undefined;
     const atRealTime = parsed.success ? safeInstant(parsed.data.atRealTime) : undefined;
     if (!instant || !atRealTime || !(this.clock instanceof AdjustableClock)) {
