@@ -150,16 +150,21 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  /** One INSERT, its own transaction: see insertEventsAtVersionSql. */
+  /** The guarded INSERT (see insertEventsAtVersionSql) on the pool or a transaction's client. */
+  private async insertAtVersion(on: Pick<Pool, 'query'>, streamId: string, events: readonly NewEvent[], base: number): Promise<AppendOutcome> {
+    const inserted = await on.query<{ transaction_id: string; global_position: string }>(insertEventsAtVersionSql, [
+      streamId,
+      JSON.stringify(this.rowsOf(events, base)),
+      base,
+    ]);
+    if (inserted.rows.length === 0) return { raced: 'elsewhere' };
+    return { result: { nextExpectedVersion: base + events.length, lastPosition: lastPositionOf(inserted.rows) } };
+  }
+
+  /** One INSERT, its own transaction. */
   private async appendInOneStatement(streamId: string, events: readonly NewEvent[], base: number): Promise<AppendOutcome> {
     try {
-      const inserted = await this.pool.query<{ transaction_id: string; global_position: string }>(insertEventsAtVersionSql, [
-        streamId,
-        JSON.stringify(this.rowsOf(events, base)),
-        base,
-      ]);
-      if (inserted.rows.length === 0) return { raced: 'elsewhere' };
-      return { result: { nextExpectedVersion: base + events.length, lastPosition: lastPositionOf(inserted.rows) } };
+      return await this.insertAtVersion(this.pool, streamId, events, base);
     } catch (error) {
       const constraint = uniqueViolation(error);
       if (constraint === STREAM_VERSION_CONSTRAINT) return { raced: 'streamVersion' };
@@ -195,17 +200,9 @@ export class PostgresEventStore implements EventStore {
       const events = await eventsOf(client);
       const base = optimisticBase(expectedVersion);
       if (optimistic && base !== undefined && events.length > 0 && events.length <= this.insertChunkSize) {
-        const inserted = await client.query<{ transaction_id: string; global_position: string }>(insertEventsAtVersionSql, [
-          streamId,
-          JSON.stringify(this.rowsOf(events, base)),
-          base,
-        ]);
-        if (inserted.rows.length === 0) {
-          await client.query('ROLLBACK');
-          return { raced: 'elsewhere' };
-        }
-        await client.query('COMMIT');
-        return { result: { nextExpectedVersion: base + events.length, lastPosition: lastPositionOf(inserted.rows) } };
+        const outcome = await this.insertAtVersion(client, streamId, events, base);
+        await client.query('result' in outcome ? 'COMMIT' : 'ROLLBACK');
+        return outcome;
       }
       const eventIds = events.map((event) => event.eventId.toLowerCase());
       const { rows } = await client.query<{ current_version: number; stored: AlreadyStored[] }>(appendPrecheckSql, [streamId, eventIds]);
