@@ -23,6 +23,12 @@ export const invoicingConfigSchema = serviceConfigSchema({ port: 3004, database:
      */
     PAYMENT_OUTCOME_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
     /**
+     * An attempt the gateway never received (our process died before the call, the request was
+     * lost on its way) is sent again with its own key, up to this many times, before it is recorded
+     * as a retryable `gatewayUnavailable` failure. 0: never sent again.
+     */
+    PAYMENT_RESENDS: z.coerce.number().int().min(0).max(10).default(3),
+    /**
      * How long the broker waits for a silent consumer (a killed replica) before handing its
      * partitions to the others. At least the broker's group.min.session.timeout.ms (6 s by default).
      */

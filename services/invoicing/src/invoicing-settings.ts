@@ -24,6 +24,8 @@ export interface InvoicingSettings {
   series: SeriesPolicy;
   reconciliationIntervalMs: number;
   paymentOutcomeTimeoutMs: number;
+  /** times an attempt the gateway never received is sent again with its key before it fails */
+  paymentResends: number;
 }
 
 export function invoicingSettingsOf(config: InvoicingConfig): InvoicingSettings {
@@ -37,6 +39,7 @@ export function invoicingSettingsOf(config: InvoicingConfig): InvoicingSettings 
     series: { shards: config.INVOICE_SERIES_SHARDS },
     reconciliationIntervalMs: config.PAYMENT_RECONCILIATION_INTERVAL_MS,
     paymentOutcomeTimeoutMs: config.PAYMENT_OUTCOME_TIMEOUT_MS,
+    paymentResends: config.PAYMENT_RESENDS,
   };
 }
 

@@ -17,7 +17,7 @@ describe('invoices for orders', () => {
 
   beforeAll(async () => {
     // a lost answer stays pending for 3 s before the reconciler asks the gateway: long enough to observe
-    service = await InvoicingServiceUnderTest.start('orders', { env: { PAYMENT_OUTCOME_TIMEOUT_MS: '3000' } });
+    service = await InvoicingServiceUnderTest.start('orders', { env: { PAYMENT_OUTCOME_TIMEOUT_MS: '3000', PAYMENT_RESENDS: '2' } });
   });
 
   afterAll(async () => {
@@ -120,6 +120,39 @@ describe('invoices for orders', () => {
     const stream = await service.query<{ event_type: string }>(`SELECT event_type FROM event_store.events WHERE stream_id = $1 ORDER BY stream_version`, [`invoice-${issued.invoiceId}`]);
     expect(stream.map((row) => row.event_type)).toEqual(['InvoiceIssued', 'PaymentAttemptStarted', 'PaymentSucceeded']);
     await waitForValue(() => debtOf(customerId), (answer) => answer.body.balances?.length === 0, { description: 'no debt once paid' });
+  });
+
+  it('sends again, with its key, an attempt whose request never reached the gateway: one charge, invoice paid', async () => {
+    const customerId = uniqueCustomer('lostrequest');
+    const method = await service.openAccount(customerId, 'FR', { token: 'tok_lost_request' });
+    const order = orderPlaced(customerId, 'FR', [{ planCode: 'web-hosting-pro', universe: 'web', unitPrice: 8199, period: 'P1Y' }], { paymentMethodId: method });
+    await service.publishOrders(order);
+
+    const [issued] = await service.invoicesTopic.waitFor('InvoiceIssued', (event) => event.customerId === customerId, 'the invoice');
+    // the first request was lost on its way: nothing charged, the attempt in flight
+    await waitForValue(() => debtOf(customerId), (answer) => answer.body.balances?.[0]?.pendingAmount.value > 0, { description: 'the pending amount' });
+    expect(await service.sandboxChargesOf(issued.invoiceId)).toEqual([]);
+
+    const [paid] = await service.invoicesTopic.waitFor('InvoicePaid', (event) => event.invoiceId === issued.invoiceId, 'the payment sent again');
+    expect(paid.amount).toEqual(issued.totals.withTax);
+    expect(await service.sandboxChargesOf(issued.invoiceId)).toEqual([expect.objectContaining({ idempotency_key: `${issued.invoiceId}:1`, status: 'succeeded' })]);
+    expect(service.invoicesTopic.ofType('InvoicePaymentFailed', (event) => event.invoiceId === issued.invoiceId)).toEqual([]);
+    const stream = await service.query<{ event_type: string }>(`SELECT event_type FROM event_store.events WHERE stream_id = $1 ORDER BY stream_version`, [`invoice-${issued.invoiceId}`]);
+    expect(stream.map((row) => row.event_type)).toEqual(['InvoiceIssued', 'PaymentAttemptStarted', 'PaymentSucceeded']);
+  });
+
+  it('records a retryable gatewayUnavailable failure once the sends again are used up, having charged nothing', async () => {
+    const customerId = uniqueCustomer('unreachable');
+    const method = await service.openAccount(customerId, 'DE', { token: 'tok_gateway_unreachable' });
+    const order = orderPlaced(customerId, 'DE', [{ planCode: 'dedicated-ks-1', universe: 'dedicated', unitPrice: 1099 }], { paymentMethodId: method });
+    await service.publishOrders(order);
+
+    const [issued] = await service.invoicesTopic.waitFor('InvoiceIssued', (event) => event.customerId === customerId, 'the invoice');
+    // the first request and PAYMENT_RESENDS (here 2) sends again, each given the outcome timeout (3 s here)
+    const [failed] = await service.invoicesTopic.waitFor('InvoicePaymentFailed', (event) => event.invoiceId === issued.invoiceId, 'the failure', 1, 30_000);
+    expect(failed).toMatchObject({ attempt: 1, reason: 'gatewayUnavailable', retryable: true });
+    expect(await service.sandboxChargesOf(issued.invoiceId)).toEqual([]);
+    expect(await service.query(`SELECT * FROM payment_attempts_in_flight WHERE invoice_id = $1`, [issued.invoiceId])).toEqual([]);
   });
 
   it('issues one invoice, and charges once, for an order delivered twice', async () => {

@@ -1,8 +1,10 @@
 // Settles the payment attempts whose outcome never came back (a lost response, a timeout, a
-// process killed between the charge and the record): at boot and then periodically, it asks the
-// gateway what became of each attempt's idempotency key. It never charges. Replicas may run it
-// side by side: recording an outcome twice records it once. Refunds owed whose answer never came
-// back are asked again with their key, which the gateway honours once.
+// process killed between the start and the record): at boot and then periodically, it asks the
+// gateway what became of each attempt's idempotency key. It never charges twice: an attempt the
+// gateway never received is sent again with the same key (PAYMENT_RESENDS times at most), which
+// the gateway charges once however many requests arrive. Replicas may run it side by side: a send
+// again is claimed on the in-flight row, and recording an outcome twice records it once. Refunds
+// owed whose answer never came back are asked again with their key, which the gateway honours once.
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE } from '@billing/platform';
 import type { PostgresEventStore } from '@billing/eventsourcing';
@@ -16,15 +18,25 @@ interface StaleAttempt {
   invoice_id: string;
   attempt: number;
   customer_id: string;
+  resends: number;
 }
 
 /** Attempts in flight for longer than the timeout (the database's clock: the test clock may jump). */
 const staleAttemptsSql = `
-  SELECT idempotency_key, invoice_id, attempt, customer_id
+  SELECT idempotency_key, invoice_id, attempt, customer_id, resends
     FROM payment_attempts_in_flight
    WHERE started_at < now() - make_interval(secs => $1::double precision / 1000)
    ORDER BY started_at
    LIMIT 100`;
+
+/**
+ * Claims one send again of an attempt, as read: another replica's claim (or a settled attempt)
+ * matches no row. The attempt's clock restarts, so that the send has its timeout like the first.
+ */
+const claimResendSql = `
+  UPDATE payment_attempts_in_flight
+     SET resends = resends + 1, started_at = now()
+   WHERE idempotency_key = $1 AND resends = $2`;
 
 /** Refunds owed for longer than the timeout: the gateway is asked again with the same key. */
 const staleRefundsSql = `
@@ -77,7 +89,8 @@ export class PaymentReconciler implements OnApplicationBootstrap, OnApplicationS
     }
     for (const attempt of stale) {
       try {
-        await this.payments.reconcile(attempt.invoice_id, attempt.attempt, attempt.idempotency_key, (at) => eventMetadata(attempt.customer_id, at));
+        const mayResend = () => this.claimResend(attempt);
+        await this.payments.reconcile(attempt.invoice_id, attempt.attempt, attempt.idempotency_key, (at) => eventMetadata(attempt.customer_id, at), mayResend);
         settled++;
         this.logger.log({ msg: 'payment attempt reconciled with the gateway', invoiceId: attempt.invoice_id, attempt: attempt.attempt });
       } catch (error) {
@@ -86,6 +99,17 @@ export class PaymentReconciler implements OnApplicationBootstrap, OnApplicationS
       }
     }
     return settled;
+  }
+
+  /**
+   * One more send of an attempt the gateway never received: false once they are used up; throws
+   * when another replica claimed it first (it is sending it: this run leaves the attempt alone).
+   */
+  private async claimResend(attempt: StaleAttempt): Promise<boolean> {
+    if (attempt.resends >= this.settings.paymentResends) return false;
+    const { rowCount } = await this.store.pool.query(claimResendSql, [attempt.idempotency_key, attempt.resends]);
+    if (rowCount !== 1) throw new Error('another run is settling this attempt');
+    return true;
   }
 
   private async settleStaleRefunds(): Promise<number> {

@@ -3,9 +3,9 @@
 // sandbox gateway's own table, then the read models.
 import { eventStoreMigrations } from '@billing/eventsourcing';
 import { messagingMigrations } from '@billing/messaging';
-import { AddSandboxGatewayRefunds1771000000003, CreateSandboxPaymentGateway1771000000001 } from '../payments/sandbox-gateway.migration';
+import { AddSandboxGatewayRefunds1771000000003, AddSandboxLostRequests1771000000007, CreateSandboxPaymentGateway1771000000001 } from '../payments/sandbox-gateway.migration';
 import { AddBillRefunds1771000000005, CreateBillsReadModel1771000000002 } from '../read-models/bills/bills.migration';
-import { AddRefundsInFlight1771000000004, CreateInvoicingWriteSide1771000000000 } from './write-side.migration';
+import { AddPaymentResends1771000000006, AddRefundsInFlight1771000000004, CreateInvoicingWriteSide1771000000000 } from './write-side.migration';
 
 export const invoicingMigrations = [
   ...eventStoreMigrations,
@@ -16,4 +16,6 @@ export const invoicingMigrations = [
   AddSandboxGatewayRefunds1771000000003,
   AddRefundsInFlight1771000000004,
   AddBillRefunds1771000000005,
+  AddPaymentResends1771000000006,
+  AddSandboxLostRequests1771000000007,
 ];

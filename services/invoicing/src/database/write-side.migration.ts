@@ -62,3 +62,19 @@ export class AddRefundsInFlight1771000000004 implements MigrationInterface {
     await runner.query(`DROP TABLE refunds_in_flight`);
   }
 }
+
+/**
+ * How many times the reconciler has sent an attempt the gateway never received again (with its
+ * own key). Counted before each send, so that a process dying mid-send still uses one up.
+ */
+export class AddPaymentResends1771000000006 implements MigrationInterface {
+  name = 'AddPaymentResends1771000000006';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`ALTER TABLE payment_attempts_in_flight ADD COLUMN resends integer NOT NULL DEFAULT 0`);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query(`ALTER TABLE payment_attempts_in_flight DROP COLUMN resends`);
+  }
+}

@@ -48,3 +48,20 @@ export class AddSandboxGatewayRefunds1771000000003 implements MigrationInterface
     await runner.query(`DROP TABLE payment_gateway_sandbox.refunds`);
   }
 }
+
+/** The keys whose first request the sandbox dropped on its way in (token `tok_lost_request`). */
+export class AddSandboxLostRequests1771000000007 implements MigrationInterface {
+  name = 'AddSandboxLostRequests1771000000007';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`
+      CREATE TABLE payment_gateway_sandbox.lost_requests (
+        idempotency_key text        PRIMARY KEY,
+        lost_at         timestamptz NOT NULL DEFAULT now()
+      )`);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query(`DROP TABLE payment_gateway_sandbox.lost_requests`);
+  }
+}

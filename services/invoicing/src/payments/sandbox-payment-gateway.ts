@@ -20,10 +20,12 @@ export const sandboxTokens = {
   tok_lost_response: { status: 'succeeded', lostResponse: true },
   /** the gateway cannot be reached: nothing is recorded, the caller gets PaymentOutcomeUnknown */
   tok_gateway_unreachable: { status: 'unreachable' },
+  /** the first request of each key is lost on its way in (nothing charged, PaymentOutcomeUnknown); a repeat of the key is charged */
+  tok_lost_request: { status: 'succeeded', lostRequest: true },
 } as const;
 
 type SandboxBehaviour =
-  | { status: 'succeeded'; lostResponse?: boolean }
+  | { status: 'succeeded'; lostResponse?: boolean; lostRequest?: boolean }
   | { status: 'failed'; reason: PaymentFailureReason; retryable: boolean }
   | { status: 'unreachable' };
 
@@ -59,6 +61,9 @@ export class SandboxPaymentGateway implements PaymentGateway {
   async charge(request: ChargeRequest): Promise<ChargeOutcome> {
     const behaviour = behaviourOf(request.paymentToken);
     if (behaviour.status === 'unreachable') throw new PaymentOutcomeUnknown(request.idempotencyKey, new Error('sandbox gateway unreachable'));
+    if (behaviour.status === 'succeeded' && behaviour.lostRequest && (await this.loseFirstRequest(request.idempotencyKey))) {
+      throw new PaymentOutcomeUnknown(request.idempotencyKey, new Error('sandbox: the request was lost on its way to the gateway'));
+    }
     // ON CONFLICT: a repeated key is answered with the first outcome, and nothing is charged again
     const { rows } = await this.pool.query<ChargeRow>(
       `WITH charged AS (
@@ -131,6 +136,12 @@ export class SandboxPaymentGateway implements PaymentGateway {
     } finally {
       client.release();
     }
+  }
+
+  /** True the first time a key is seen: that request is dropped before the gateway records anything. */
+  private async loseFirstRequest(idempotencyKey: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(`INSERT INTO payment_gateway_sandbox.lost_requests (idempotency_key) VALUES ($1) ON CONFLICT DO NOTHING`, [idempotencyKey]);
+    return rowCount === 1;
   }
 
   async findCharge(idempotencyKey: string): Promise<ChargeOutcome | undefined> {
