@@ -4,12 +4,13 @@
 // flat: the report gives each series' least-squares slope and its first-third vs last-third mean.
 //
 // The renewal load is steady by construction: before the measured window, customers order on 30
-// consecutive days of the test clock (the seed), so their services fall due one cohort per day;
-// during the window the clock moves one day every 30 s, so a cohort renews every 30 s, while the
-// services ordered in the window itself fall due only after it.
+// consecutive days of the test clock (the seed; each day's services active before the next day),
+// so their services fall due one cohort per day;
+// during the window the clock moves one day every 50 s, so a cohort renews every 50 s, while the
+// services ordered in the window itself fall due (and get their first reminder) only after it.
 //
 //   npm run bench:sustained   (SUSTAINED_MINUTES=10, SUSTAINED_MAX_RATE to skip measuring the capacity,
-//                              SUSTAINED_SEED_ORDERS_PER_DAY=20, SUSTAINED_BURST=300,
+//                              SUSTAINED_SEED_ORDERS_PER_DAY=30, SUSTAINED_BURST=300,
 //                              SUSTAINED_SAMPLE_SECONDS=10)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -22,9 +23,14 @@ import type { Customer, PlacedOrder } from './workload';
 
 const MINUTES = Number(process.env.SUSTAINED_MINUTES ?? 10);
 const SAMPLE_SECONDS = Number(process.env.SUSTAINED_SAMPLE_SECONDS ?? 10);
-const SEED_ORDERS_PER_DAY = Number(process.env.SUSTAINED_SEED_ORDERS_PER_DAY ?? 20);
+const SEED_ORDERS_PER_DAY = Number(process.env.SUSTAINED_SEED_ORDERS_PER_DAY ?? 30);
 const BURST = Number(process.env.SUSTAINED_BURST ?? 300);
-const SECONDS_PER_CLOCK_DAY = 30;
+/**
+ * 10 minutes move the clock 12 days: a service ordered in the window gets its first reminder 15
+ * days before it expires (13 days after its order in February), so it stays out of the window and
+ * the renewal-side load is the seed's cohorts alone, the same from start to end.
+ */
+const SECONDS_PER_CLOCK_DAY = 50;
 const CUSTOMERS = 150;
 const LOAD_SHARE = 0.7;
 const MAX_IN_FLIGHT = 32;
@@ -109,21 +115,34 @@ async function main(): Promise<void> {
     }
     await harness.drain('the capacity burst');
 
-    // the seed: orders on 30 consecutive days, so that their services fall due one cohort per day
+    // the seed: orders on 30 consecutive days, so that their services fall due one cohort per day.
+    // A service is anchored on the day its order is delivered, not placed: each day's services are
+    // waited for before the clock moves, or the cohorts would pile up on the last days of the seed
+    // and the renewal load would ramp up inside the window instead of being steady from its start.
+    const activated = () => distinctEvents(recorder.events).events.filter((e) => e.type === 'ServiceActivated').length;
+    const beforeSeed = activated();
+    let seeded = beforeSeed;
     for (let day = 0; day < 30; day++) {
       await workload.moveClock(START.add({ hours: 24 * day }).toString(), platformServices);
       for (let start = 0; start < SEED_ORDERS_PER_DAY; start += MAX_IN_FLIGHT) {
-        await Promise.all(Array.from({ length: Math.min(MAX_IN_FLIGHT, SEED_ORDERS_PER_DAY - start) }, () => order()));
+        const placedToday = await Promise.all(Array.from({ length: Math.min(MAX_IN_FLIGHT, SEED_ORDERS_PER_DAY - start) }, () => order()));
+        seeded += placedToday.reduce((sum, placedOrder) => sum + placedOrder.items, 0);
+      }
+      const deadline = performance.now() + 120_000;
+      while (activated() < seeded) {
+        if (performance.now() > deadline) throw new Error(`seed day ${day}: ${activated()} of ${seeded} services activated after 120 s`);
+        await sleep(100);
       }
     }
     await harness.drain('the seed orders');
-    const seededServices = distinctEvents(recorder.events).events.filter((e) => e.type === 'ServiceActivated').length;
+    // the capacity burst's services (anchored on the first day) renewed during the seed and fall due again after the window
+    const seededServices = activated() - beforeSeed;
     const renewalsPerSecond = seededServices / 30 / SECONDS_PER_CLOCK_DAY;
     // a renewal costs about what an order costs (an invoice issued and charged, an event back)
     const orderRate = Math.max(1, LOAD_SHARE * maxRate - renewalsPerSecond);
     log(`${seededServices} services seeded over 30 days: ~${renewalsPerSecond.toFixed(1)} renewals/s; orders at ${orderRate.toFixed(1)}/s (70 % of ${maxRate.toFixed(1)}/s in all)`);
 
-    // the measured window: orders at a steady rate, the clock one day per 30 s, samples every 10 s
+    // the measured window: orders at a steady rate, the clock one day per SECONDS_PER_CLOCK_DAY, samples every 10 s
     const windowStart = performance.now();
     const windowMs = MINUTES * 60_000;
     const clockStart = START.add({ hours: 24 * 30 });
@@ -149,8 +168,7 @@ async function main(): Promise<void> {
       for (let step = 1; !stop; step++) {
         await sleep(10_000);
         if (stop) break;
-        // a third of a day every 10 s
-        await workload.moveClock(clockStart.add({ hours: 8 * step }).toString(), platformServices).catch((error: Error) => log(`clock: ${error.message}`));
+        await workload.moveClock(clockStart.add({ minutes: Math.round((step * 10 * 24 * 60) / SECONDS_PER_CLOCK_DAY) }).toString(), platformServices).catch((error: Error) => log(`clock: ${error.message}`));
       }
     })();
     while (performance.now() - windowStart < windowMs) {
