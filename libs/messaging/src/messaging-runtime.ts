@@ -31,6 +31,8 @@ export interface MessagingOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** Events per projection transaction (default 1000). */
   readonly maxEventsPerTransaction?: number;
+  /** Partition keys a reaction handles at once within a partition (default 4; see Reaction.lanes). */
+  readonly reactionLanes?: number;
   readonly logger?: LoggerService;
   /** kafkajs' own log lines at or above this level go to the logger (default WARN). */
   readonly kafkaLogLevel?: logLevel;
@@ -141,7 +143,7 @@ export class MessagingRuntime {
   }
 
   registerReaction<E extends EventEnvelope>(reaction: Reaction<E>, registration: ConsumerRegistration = {}): void {
-    const target = new ReactionDelivery(reaction, this.requireDataSource(reaction.name));
+    const target = new ReactionDelivery(reaction, this.requireDataSource(reaction.name), { lanes: this.options.reactionLanes });
     this.addConsumer(reaction.name, reaction.topics, reaction.fromBeginning ?? false, reaction, target, registration);
   }
 

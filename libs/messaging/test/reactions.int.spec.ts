@@ -17,9 +17,13 @@ describe('reactions', () => {
   const sentEmails: string[] = [];
   const attemptsByEvent = new Map<string, number>();
 
-  /** Issues a "command" (a row) per increment; fails twice for `flaky` counters, always for `broken` ones. */
+  /**
+   * Issues a "command" (a row) per increment; fails twice for `flaky` counters, always for `broken`
+   * ones. One event at a time (one lane), so that each delivery gets exactly its attempts.
+   */
   const issueCommand: Reaction<CounterEvent> = {
     name: 'issue-command',
+    lanes: 1,
     topics: [topic],
     events: counterEvents,
     handles: ['CounterIncremented'],
@@ -95,5 +99,59 @@ describe('reactions', () => {
     expect(await metricValue(registry, 'messaging_dead_letters_total', { topic, reason: 'handler-failed' })).toBe(2);
     const dlt = await kafka.admin.fetchTopicOffsets(deadLetterTopic(topic));
     expect(dlt.reduce((sum, partition) => sum + Number(partition.high), 0)).toBe(2);
+  });
+});
+
+describe('reaction lanes', () => {
+  const topic = uniqueTopicName('reaction-lanes');
+  let store: ReadStore;
+  let kafka: KafkaClients;
+  let runtime: MessagingRuntime;
+  const handled: { customerId: string; eventId: string }[] = [];
+  let otherCustomerHandled: () => void = () => undefined;
+  const otherCustomer = new Promise<void>((resolve) => (otherCustomerHandled = resolve));
+
+  /** Customer c-0's first event waits until another customer's event is handled: it needs a second lane. */
+  const waitForNeighbours: Reaction<CounterEvent> = {
+    name: 'wait-for-neighbours',
+    topics: [topic],
+    events: counterEvents,
+    fromBeginning: true,
+    async react(event) {
+      const customerId = event.metadata.partitionKey;
+      if (customerId === 'c-0' && !handled.some((done) => done.customerId === 'c-0')) {
+        await Promise.race([otherCustomer, new Promise((_, reject) => setTimeout(() => reject(new Error('no other customer was handled meanwhile')), 10_000))]);
+      }
+      handled.push({ customerId, eventId: event.eventId });
+      if (customerId !== 'c-0') otherCustomerHandled();
+    },
+  };
+
+  beforeAll(async () => {
+    [store, kafka] = await Promise.all([createReadStore('reaction_lanes'), kafkaClients(() => [topic, deadLetterTopic(topic)])]);
+    // one partition: every customer's events in one log, in the order produced
+    runtime = testRuntime(store.dataSource, { groupId: topic, topicDefaults: { partitions: 1 } });
+    runtime.registerReaction(waitForNeighbours);
+    await runtime.start();
+  });
+
+  afterAll(async () => {
+    await runtime?.stop();
+    await kafka?.close();
+    await store?.close();
+  });
+
+  it("handles the customers of a partition side by side, each customer's events in their order, each once", async () => {
+    const events = Array.from({ length: 24 }, (_, i) => incremented(`c-${i % 4}`, `c-${i % 4}/counter`, 1));
+    await produceEvents(kafka.producer, topic, events);
+    await waitForConsumerCatchUp(kafka.admin, `${topic}.wait-for-neighbours`, topic, 30_000);
+
+    // c-0's first event was handled after another customer's, though it came first in the partition
+    expect(handled[0].customerId).not.toBe('c-0');
+    for (const customerId of ['c-0', 'c-1', 'c-2', 'c-3']) {
+      const produced = events.filter((event) => event.metadata.partitionKey === customerId).map((event) => event.eventId);
+      expect(handled.filter((done) => done.customerId === customerId).map((done) => done.eventId)).toEqual(produced);
+    }
+    expect(handled).toHaveLength(events.length);
   });
 });

@@ -56,6 +56,7 @@ export class AppModule {
             sessionTimeoutMs: config.KAFKA_CONSUMER_SESSION_TIMEOUT_MS,
             heartbeatIntervalMs: Math.min(3_000, Math.floor(config.KAFKA_CONSUMER_SESSION_TIMEOUT_MS / 3)),
           },
+          reactionLanes: config.KAFKA_REACTION_LANES,
           metricsRegistryToken: METRICS_REGISTRY,
         }),
         ApiModule,

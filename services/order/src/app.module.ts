@@ -53,6 +53,7 @@ export class AppModule {
           groupId: topicName(config, 'order'),
           // the service's own topic: the relay publishes to it and the orders projection reads it
           topics: [topics.orders],
+          reactionLanes: config.KAFKA_REACTION_LANES,
           metricsRegistryToken: METRICS_REGISTRY,
         }),
         ApiModule,

@@ -52,6 +52,7 @@ export class AppModule {
           groupId: topicName(config, 'renewal'),
           // the service's own topic: the relay publishes to it
           topics: [topics.renewals],
+          reactionLanes: config.KAFKA_REACTION_LANES,
           metricsRegistryToken: METRICS_REGISTRY,
         }),
         ReactionsModule,

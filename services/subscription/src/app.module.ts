@@ -58,6 +58,7 @@ export class AppModule {
           // the service's own topic: the relay publishes to it and the services projection reads it
           topics: [topics.services],
           consumer: { sessionTimeoutMs: config.KAFKA_CONSUMER_SESSION_TIMEOUT_MS },
+          reactionLanes: config.KAFKA_REACTION_LANES,
           metricsRegistryToken: METRICS_REGISTRY,
         }),
         ApiModule,

@@ -1,5 +1,6 @@
-// How a reaction takes messages: one event at a time, in partition order, its effect tied to
-// the event id in processed_events (see ReactionIdempotency for the guarantee of each mode).
+// How a reaction takes messages: in partition order for each partition key (the customer), the
+// keys of a run side by side, each event's effect tied to its id in processed_events (see
+// ReactionIdempotency for the guarantee of each mode).
 import type { EventEnvelope } from '@billing/contracts';
 import type { DataSource } from 'typeorm';
 import type { DeliverableMessage, DeliveryOutcome, DeliveryTarget } from '../consuming/delivery-target';
@@ -7,24 +8,65 @@ import type { ConsumedEvent, MessagePosition } from '../events/event-message';
 import { recordProcessedEvents, wasProcessed } from './processed-events';
 import type { Reaction } from './reaction';
 
+/** Partition keys reacted to at once in a run (1: the messages one after the other). */
+export const defaultReactionLanes = 4;
+
+/** Messages of a run per lane: enough to keep the lanes busy, few to replay when one fails. */
+const MESSAGES_PER_LANE = 4;
+
+type EventMessage<E extends EventEnvelope> = Extract<DeliverableMessage<E>, { kind: 'event' }>;
+
 export class ReactionDelivery<E extends EventEnvelope> implements DeliveryTarget<E> {
-  // a failing command is retried and dead-lettered alone, without replaying its neighbours
-  readonly maxMessagesPerApply = 1;
+  readonly maxMessagesPerApply: number;
+  private readonly lanes: number;
 
   constructor(
     private readonly reaction: Reaction<E>,
     private readonly dataSource: DataSource,
-  ) {}
+    options: { lanes?: number } = {},
+  ) {
+    this.lanes = Math.max(1, reaction.lanes ?? options.lanes ?? defaultReactionLanes);
+    this.maxMessagesPerApply = this.lanes === 1 ? 1 : this.lanes * MESSAGES_PER_LANE;
+  }
 
+  /**
+   * Reacts to a run of one partition: the events of one partition key in their order, the keys
+   * side by side, at most `lanes` at once. Every lane finishes before a failure is thrown, so
+   * that the partition loop's one-by-one retry never overlaps a lane still running; the events
+   * already handled come back to it as duplicates.
+   */
   async apply(messages: readonly DeliverableMessage<E>[]): Promise<DeliveryOutcome> {
-    let handled = 0;
-    let duplicates = 0;
+    const byKey = new Map<string, EventMessage<E>[]>();
     let skipped = 0;
     for (const message of messages) {
-      if (message.kind === 'skipped') skipped++;
-      else if (await this.react(message.event)) handled++;
-      else duplicates++;
+      if (message.kind === 'skipped') {
+        skipped++;
+        continue;
+      }
+      const key = message.event.metadata.partitionKey;
+      const lane = byKey.get(key);
+      if (lane) lane.push(message);
+      else byKey.set(key, [message]);
     }
+    let handled = 0;
+    let duplicates = 0;
+    const queue = [...byKey.values()];
+    const failures: unknown[] = [];
+    const worker = async () => {
+      for (let lane = queue.shift(); lane; lane = queue.shift()) {
+        try {
+          for (const message of lane) {
+            if (await this.react(message.event)) handled++;
+            else duplicates++;
+          }
+        } catch (error) {
+          // the rest of this key waits for the retry, after the event that failed
+          failures.push(error);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.lanes, queue.length) }, worker));
+    if (failures.length > 0) throw failures[0];
     return { kind: 'applied', handled, skipped, duplicates };
   }
 

@@ -25,6 +25,12 @@ export interface Reaction<E extends EventEnvelope = EventEnvelope> extends Event
    * now on — a reaction deployed today must not re-issue last year's commands.
    */
   readonly fromBeginning?: boolean;
+  /**
+   * Partition keys (customers) reacted to at once within a partition; a key's events always one
+   * after the other, in order. 1 for a reaction whose effects must follow the partition's order
+   * across keys. Default: the runtime's `reactionLanes`.
+   */
+  readonly lanes?: number;
   /** Handles one event; `manager` is the transaction's (same-transaction) or the data source's. */
   react(event: ConsumedEvent<E>, manager: EntityManager): Promise<void>;
 }

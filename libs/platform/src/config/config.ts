@@ -65,6 +65,11 @@ export function serviceConfigSchema(defaults: { port: number; database: string }
     KAFKA_CLIENT_ID: z.string().min(1).optional(),
     /** Prefixes every topic name (`<prefix>.billing.orders.v1`): isolates test runs and tenants. */
     KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'expected letters, digits, dots, dashes or underscores').default(''),
+    /**
+     * Customers a reaction handles at once within one partition (each customer's events still one
+     * after the other, in order); each may hold a database connection. 1: strictly one event at a time.
+     */
+    KAFKA_REACTION_LANES: z.coerce.number().int().min(1).max(64).default(4),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_PRETTY: booleanFlag.default(false),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
