@@ -116,6 +116,8 @@ describe('reaction lanes', () => {
     name: 'wait-for-neighbours',
     topics: [topic],
     events: counterEvents,
+    // lanes by default: check-then-record holds no connection while it reacts
+    idempotency: 'check-then-record',
     fromBeginning: true,
     async react(event) {
       const customerId = event.metadata.partitionKey;

@@ -8,7 +8,7 @@ import type { ConsumedEvent, MessagePosition } from '../events/event-message';
 import { recordProcessedEvents, wasProcessed } from './processed-events';
 import type { Reaction } from './reaction';
 
-/** Partition keys reacted to at once in a run (1: the messages one after the other). */
+/** Partition keys a check-then-record reaction reacts to at once in a run (1: the messages one after the other). */
 export const defaultReactionLanes = 4;
 
 /** Messages of a run per lane: enough to keep the lanes busy, few to replay when one fails. */
@@ -25,7 +25,11 @@ export class ReactionDelivery<E extends EventEnvelope> implements DeliveryTarget
     private readonly dataSource: DataSource,
     options: { lanes?: number } = {},
   ) {
-    this.lanes = Math.max(1, reaction.lanes ?? options.lanes ?? defaultReactionLanes);
+    // a same-transaction reaction holds a pooled connection per lane for the whole of `react`:
+    // one that also takes a second connection inside (an event store on the same pool) would
+    // starve the pool with every lane waiting for one more. It gets lanes only by asking.
+    const lanes = reaction.idempotency === 'check-then-record' ? (options.lanes ?? defaultReactionLanes) : 1;
+    this.lanes = Math.max(1, reaction.lanes ?? lanes);
     this.maxMessagesPerApply = this.lanes === 1 ? 1 : this.lanes * MESSAGES_PER_LANE;
   }
 

@@ -28,7 +28,9 @@ export interface Reaction<E extends EventEnvelope = EventEnvelope> extends Event
   /**
    * Partition keys (customers) reacted to at once within a partition; a key's events always one
    * after the other, in order. 1 for a reaction whose effects must follow the partition's order
-   * across keys. Default: the runtime's `reactionLanes`.
+   * across keys. Default: the runtime's `reactionLanes` for `check-then-record`, 1 for
+   * `same-transaction` (each lane holds a pooled connection through `react`: set more only if
+   * `react` never takes a second connection from that pool).
    */
   readonly lanes?: number;
   /** Handles one event; `manager` is the transaction's (same-transaction) or the data source's. */
