@@ -9,7 +9,7 @@ import { recordProcessedEvents, wasProcessed } from './processed-events';
 import type { Reaction } from './reaction';
 
 /** Partition keys a check-then-record reaction reacts to at once in a run (1: the messages one after the other). */
-export const defaultReactionLanes = 4;
+const defaultReactionLanes = 4;
 
 /** Messages of a run per lane: enough to keep the lanes busy, few to replay when one fails. */
 const MESSAGES_PER_LANE = 4;

@@ -167,7 +167,7 @@ export class InvoicePayments {
   /**
    * Settles an attempt in flight with what the gateway says of its key: its outcome, or, when the
    * gateway never received it, the outcome of sending it again with the same key (`mayResend`
-   * grants one send, and says no once they are used up); failing that, a retryable failure
+   * claims one send, and says no once they are used up); failing that, a retryable failure
    * (another attempt gets another key).
    * @throws PaymentOutcomeUnknown when the send again gets no answer either: the attempt stays in flight.
    */
@@ -176,28 +176,36 @@ export class InvoicePayments {
     attempt: number,
     idempotencyKey: string,
     metadataOf: (occurredAt: string) => EventMetadata,
-    mayResend: () => Promise<boolean> = async () => false,
+    mayResend: () => Promise<boolean>,
   ): Promise<InvoiceState> {
-    const charge = (await this.gateway.findCharge(idempotencyKey)) ?? (await this.sendAgain(invoiceId, idempotencyKey, mayResend));
+    const found = await this.gateway.findCharge(idempotencyKey);
+    // the invoice as the send again read it serves the record (it is read again only if it moved)
+    const { charge, invoice } = found ? { charge: found, invoice: undefined } : await this.sendAgain(invoiceId, idempotencyKey, mayResend);
     const outcome: PaymentOutcome = charge ? outcomeOf(charge) : { kind: 'failed', reason: 'gatewayUnavailable', retryable: true };
-    return this.recordOutcome(invoiceId, attempt, outcome, true, metadataOf);
+    return this.recordOutcome(invoiceId, attempt, outcome, true, metadataOf, invoice);
   }
 
   /**
    * The request of an attempt never reached the gateway (this process died before the call, or the
    * request was lost on its way): it is sent again as it was, with the attempt's key, so that the
    * customer is not left unpaid by our fault. The key makes it safe: if the first request arrives
-   * after all, the gateway answers both with one charge. Undefined when not sent.
+   * after all, the gateway answers both with one charge. No charge when not sent; the invoice as read.
    */
-  private async sendAgain(invoiceId: string, idempotencyKey: string, mayResend: () => Promise<boolean>): Promise<ChargeOutcome | undefined> {
-    const { state } = await this.invoices.load(invoiceId);
-    if (state.status !== 'paymentPending' || state.pendingAttempt.idempotencyKey !== idempotencyKey) return undefined;
+  private async sendAgain(
+    invoiceId: string,
+    idempotencyKey: string,
+    mayResend: () => Promise<boolean>,
+  ): Promise<{ charge?: ChargeOutcome; invoice: LoadedInvoice }> {
+    const invoice = await this.invoices.load(invoiceId);
+    const { state } = invoice;
+    if (state.status !== 'paymentPending' || state.pendingAttempt.idempotencyKey !== idempotencyKey) return { invoice };
     const { paymentMethodId, amount, customerId } = state.pendingAttempt;
     const method = paymentMethodOf(await this.accounts.load(customerId), paymentMethodId);
     // the method was removed since: the attempt fails, the customer (or dunning) pays with another
-    if (!method || !(await mayResend())) return undefined;
+    if (!method || !(await mayResend())) return { invoice };
     this.logger.log({ msg: 'payment attempt never reached the gateway: sent again with its key', invoiceId, attempt: state.pendingAttempt.attempt });
-    return this.gateway.charge({ idempotencyKey, paymentToken: method.gatewayToken, amount, customerId, description: `Invoice ${state.invoice.number}` });
+    const charge = await this.gateway.charge({ idempotencyKey, paymentToken: method.gatewayToken, amount, customerId, description: `Invoice ${state.invoice.number}` });
+    return { charge, invoice };
   }
 
   /** Stores an attempt's outcome and ends its in-flight row in the same transaction. */
