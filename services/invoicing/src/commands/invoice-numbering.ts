@@ -3,10 +3,22 @@
 // transaction ends, so the issues of one series commit one after the other: each number is used
 // by exactly the document that commits with it, a rolled-back issue releases its number to the
 // next one, and numbers follow commit order. Different series never wait for each other.
+//
+// Numbers also follow the order of the global log, which is transaction id order (readAll): a
+// consumer reading a series sees 1, 2, 3 … Postgres gives a transaction its id at its first
+// write, and the upsert's row lock is such a write, taken *after* the id, so two issues could get
+// their ids in one order and the lock in the other (number 2 before number 1 in the log). The
+// statement therefore first takes a transaction-level advisory lock on the series, which assigns
+// no id: the issue that gets it first gets the smaller id and the smaller number.
 import type { PoolClient } from 'pg';
 
+/** Advisory lock namespace (the two-int4 key space) of invoice series; one per series in it. */
+export const SERIES_LOCK_NAMESPACE = 7_320_200;
+
 const takeNextNumberSql = `
-  INSERT INTO invoice_series (series, last_number, last_issued_at) VALUES ($1, 1, $2)
+  WITH series_locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(${SERIES_LOCK_NAMESPACE}, hashtext($1::text)))
+  INSERT INTO invoice_series (series, last_number, last_issued_at)
+  SELECT $1::text, 1, $2::timestamptz FROM series_locked
   ON CONFLICT (series) DO UPDATE
      SET last_number = invoice_series.last_number + 1,
          last_issued_at = GREATEST(invoice_series.last_issued_at, EXCLUDED.last_issued_at)
