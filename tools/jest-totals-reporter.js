@@ -1,5 +1,6 @@
 // Records each project's pass/fail counts in tmp/test-totals so that .ci/run can print one
-// line of totals over every project of the run.
+// line of totals over every project of the run, and the names of the tests that failed (the
+// end of a CI log is what gets read; the failure itself is further up).
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -13,6 +14,14 @@ class TotalsReporter {
     fs.mkdirSync(dir, { recursive: true });
     const name = path.relative(path.join(__dirname, '..'), this.rootDir).replace(/[\\/]/g, '__') || 'root';
     const failedSuites = results.numFailedTestSuites - results.testResults.filter((r) => r.numFailingTests > 0).length;
+    const root = path.join(__dirname, '..');
+    const failures = results.testResults.flatMap((suite) => {
+      const file = path.relative(root, suite.testFilePath);
+      const tests = suite.testResults
+        .filter((t) => t.status === 'failed')
+        .map((t) => `${file} › ${t.fullName} — ${firstLine(t.failureMessages[0])}`);
+      return tests.length === 0 && suite.testExecError ? [`${file} — ${firstLine(suite.testExecError.message)}`] : tests;
+    });
     fs.writeFileSync(
       path.join(dir, `${name}.json`),
       JSON.stringify({
@@ -21,9 +30,16 @@ class TotalsReporter {
         // a suite that fails to load has no failing test of its own; count it as one failure
         failed: results.numFailedTests + Math.max(0, failedSuites),
         skipped: results.numPendingTests + results.numTodoTests,
+        failures,
       }),
     );
   }
+}
+
+function firstLine(text) {
+  // eslint-disable-next-line no-control-regex
+  const line = String(text ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n').find((l) => l.trim() !== '') ?? '';
+  return line.trim().slice(0, 240);
 }
 
 module.exports = TotalsReporter;
