@@ -3,7 +3,7 @@
 // OrderDelivered reaches billing.orders.v1 (order placed → invoice issued → charged → paid →
 // delivering → delivered, four hops over Kafka). Two figures:
 //   - throughput: a backlog of orders posted by many concurrent clients, orders/s until the last
-//     one is delivered;
+//     one is delivered, and the CPU each process spent per order meanwhile;
 //   - latency: orders posted at a steady rate (100/s by default), p50/p90/p99 of POST → delivered.
 // Prints the figures and writes them to bench/results/orders.json.
 //
@@ -18,6 +18,7 @@ import { topics } from '@billing/contracts';
 import { PlatformUnderTest } from '@billing/service-testing';
 import { startKafkaBroker, testKafka, testKafkaBrokers, usesLocalBroker } from '@billing/testing';
 import type { Consumer } from 'kafkajs';
+import { CpuWindow, describeCpuUsage } from '../cpu-usage';
 
 const CUSTOMERS = 300;
 const BURST = { orders: Number(process.env.BENCH_ORDERS_BURST ?? 1_000), concurrency: 32 };
@@ -199,10 +200,13 @@ async function main(): Promise<void> {
     // warm-up: connections, JIT, consumer assignments
     await steadyRun(platform, watcher, customers, WARM_UP.ordersPerSecond, WARM_UP.seconds);
 
+    const cpu = new CpuWindow({ order: platform.pidOf('order'), invoicing: platform.pidOf('invoicing') });
     const burst = await burstRun(platform, watcher, customers, BURST.orders, BURST.concurrency);
+    const burstCpu = cpu.close(burst.orders);
     process.stdout.write(
       `capacity: a backlog of ${burst.orders} orders from ${burst.concurrency} clients, posted at ${burst.postedPerSecond}/s, all delivered in ${burst.seconds} s → ${burst.deliveredPerSecond} orders/s end to end\n`,
     );
+    process.stdout.write(`  ${describeCpuUsage(burstCpu, 'order')}\n`);
 
     const runs = [];
     const belowCapacity = Math.max(1, Math.floor(burst.deliveredPerSecond * 0.5));
@@ -220,7 +224,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       environment: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, brokers: testKafkaBrokers() },
       setup: { services: ['order', 'invoicing'], processes: 2, customers: CUSTOMERS, subsidiaries: Object.keys(baskets) },
-      capacity: burst,
+      capacity: { ...burst, cpu: burstCpu },
       steady: runs,
       target: TARGET,
       meetsTarget: atTarget !== undefined && atTarget.p99Ms <= TARGET.p99Ms,

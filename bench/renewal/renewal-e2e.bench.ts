@@ -4,8 +4,8 @@
 // RenewalInvoiceRequested (renewal) → invoice issued and charged (invoicing) → InvoicePaid →
 // RenewalSucceeded (renewal) → expiration extended (subscription): four hops over Kafka.
 // The services are imported in bulk (non-legacy, automatic) for customers with a complete
-// account and a card that works. Prints renewals/s and p50/p99 due → renewed, writes
-// bench/results/renewal-e2e.json.
+// account and a card that works. Prints renewals/s, p50/p99 due → renewed and the CPU each
+// process spent per renewal, writes bench/results/renewal-e2e.json.
 //
 //   npm run bench:renewal:e2e   (BENCH_RENEWAL_E2E_DUE, default 10000; BENCH_PROFILE_DIR)
 import { randomUUID } from 'node:crypto';
@@ -18,6 +18,7 @@ import { topics } from '@billing/contracts';
 import { PlatformUnderTest } from '@billing/service-testing';
 import { startKafkaBroker, testKafka, usesLocalBroker, waitUntil } from '@billing/testing';
 import { Client } from 'pg';
+import { CpuWindow, describeCpuUsage } from '../cpu-usage';
 
 const DUE = Number(process.env.BENCH_RENEWAL_E2E_DUE ?? 10_000);
 const CUSTOMERS = Math.max(1, Math.ceil(DUE / 4));
@@ -145,6 +146,7 @@ async function main(): Promise<void> {
       },
     });
 
+    const cpu = new CpuWindow(Object.fromEntries((['order', 'subscription', 'renewal', 'invoicing'] as const).map((name) => [name, platform.pidOf(name)])));
     const due = performance.now();
     await moveClock(RUN_AT);
     let reported = 0;
@@ -158,6 +160,7 @@ async function main(): Promise<void> {
       },
       { timeoutMs: RENEWAL_TIMEOUT_MS, intervalMs: 100, description: `${DUE} services renewed` },
     );
+    const cpuUsage = cpu.close(DUE);
     const latencies = [...renewedAt.values()].map((at) => at - due).sort((a, b) => a - b);
     const seconds = latencies[latencies.length - 1] / 1000;
     const paidInvoices = await count(platform.databaseUrl('invoicing'), "SELECT count(*) AS n FROM bills WHERE category = 'autorenew' AND status = 'paid'").catch(() => -1);
@@ -171,12 +174,14 @@ async function main(): Promise<void> {
       renewalsPerSecond: round(DUE / seconds),
       latencyMs: { p50: Math.round(percentile(latencies, 0.5)), p90: Math.round(percentile(latencies, 0.9)), p99: Math.round(percentile(latencies, 0.99)), max: Math.round(latencies[latencies.length - 1]) },
       paidRenewalInvoices: paidInvoices,
+      cpu: cpuUsage,
       target: TARGET,
       targetMet: DUE / seconds >= TARGET.renewalsPerSecond,
     };
     say('');
     say(`renewed ${DUE} services in ${result.runSeconds} s: ${result.renewalsPerSecond} renewals/s end to end (target ≥ ${TARGET.renewalsPerSecond}/s: ${result.targetMet ? 'met' : 'NOT met'})`);
     say(`due → renewed: p50 ${result.latencyMs.p50} ms, p90 ${result.latencyMs.p90} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms; paid renewal invoices: ${paidInvoices}`);
+    say(describeCpuUsage(cpuUsage, 'renewal'));
     const file = path.join(__dirname, '..', 'results', 'renewal-e2e.json');
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
