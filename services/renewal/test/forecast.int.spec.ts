@@ -2,7 +2,7 @@
 // renewals is exactly what the scheduler then asks invoicing to charge. The scheduler loop is off
 // here: the operator's run is the only one.
 import { EVENT_STORE } from '@billing/platform';
-import type { EventStore } from '@billing/eventsourcing';
+import type { PostgresEventStore } from '@billing/eventsourcing';
 import { RenewalTermStreams, decideInTurn } from '../src/schedule/renewal-term-streams';
 import { moveClock, RenewalServiceUnderTest, subscription, uniqueCustomer, type ActivatedService } from './renewal-service';
 
@@ -91,7 +91,7 @@ describe('the renewal forecast', () => {
     await service.publishServices(event);
     const term = await service.waitForTerm(customerId, hosting.serviceId, '2028-06-05');
     // a replica appended the request, then died before its claim transaction committed the row
-    const streams = new RenewalTermStreams(service.app.get<EventStore>(EVENT_STORE));
+    const streams = new RenewalTermStreams(service.app.get<PostgresEventStore>(EVENT_STORE));
     await streams.execute(
       term.renewalTermId,
       customerId,

@@ -78,6 +78,12 @@ function optimisticBase(expectedVersion: AppendOptions['expectedVersion']): numb
  */
 export type TransactionalEventsBuilder<E extends DomainEvent = DomainEvent> = (client: PoolClient) => Promise<readonly NewEvent<E>[]>;
 
+/**
+ * Runs one statement in a transaction the caller holds open and returns its rows: a pg client's
+ * or a TypeORM manager's `query`, adapted.
+ */
+export type TransactionQuery = <Row = Record<string, unknown>>(text: string, parameters: unknown[]) => Promise<Row[]>;
+
 const MAX_APPEND_ATTEMPTS = 5;
 
 export class PostgresEventStore implements EventStore {
@@ -241,6 +247,33 @@ export class PostgresEventStore implements EventStore {
     } finally {
       if (!released) client.release();
     }
+  }
+
+  /**
+   * Appends inside a transaction the caller holds open: the events commit with it, and signal
+   * the relay then, or not at all. For a writer that serialises the appends of its streams itself
+   * (it holds a lock every writer of the stream takes first): the stream must be at
+   * `expectedVersion`, else WrongExpectedVersionError with nothing written and the transaction
+   * still usable. An event id stored already fails the statement (a unique violation), which
+   * aborts the caller's transaction: roll back and start again from a fresh read.
+   */
+  async appendIn<E extends DomainEvent>(query: TransactionQuery, streamId: string, events: readonly NewEvent<E>[], { expectedVersion }: { expectedVersion: number | 'noStream' }): Promise<AppendResult> {
+    assertAppendable(streamId, events);
+    const base = expectedVersion === 'noStream' ? 0 : expectedVersion;
+    if (events.length === 0) return { nextExpectedVersion: base };
+    const inserted = await query<{ transaction_id: string; global_position: string }>(insertEventsAtVersionSql, [streamId, JSON.stringify(this.rowsOf(events, base)), base]);
+    if (inserted.length === 0) {
+      const [{ current_version }] = await query<{ current_version: number }>(streamVersionSql, [streamId]);
+      throw new WrongExpectedVersionError(streamId, expectedVersion, current_version);
+    }
+    return { nextExpectedVersion: base + events.length, lastPosition: lastPositionOf(inserted) };
+  }
+
+  /** `readStream` inside a transaction the caller holds open: it sees what the transaction wrote. */
+  async readStreamIn<E extends DomainEvent = DomainEvent>(query: TransactionQuery, streamId: string): Promise<ReadStreamResult<E>> {
+    const rows = await query<StoredRow>(readStreamSql, [streamId, 1]);
+    const events = rows.map((row) => this.toStoredEvent<E>(row));
+    return { events, currentVersion: events.length > 0 ? events[events.length - 1].streamVersion : 0 };
   }
 
   async readStream<E extends DomainEvent = DomainEvent>(streamId: string, { from = 1 }: ReadStreamOptions = {}): Promise<ReadStreamResult<E>> {

@@ -1,12 +1,12 @@
 // Keeps the renewal schedule in step with what subscription and invoicing publish: a service
 // activated gets its next term scheduled; a change of renew mode, period, plan or pending
 // termination reschedules its open term; invoicing's outcomes move the term's stream (paid →
-// RenewalSucceeded and the next term scheduled; failed → dunning). Rows are written on the
-// caller's transaction; the term's stream through the event store, with step-derived ids.
+// RenewalSucceeded and the next term scheduled; failed → dunning). Rows and the term's stream
+// (step-derived event ids) are written on the caller's transaction: they commit together.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Temporal } from 'temporal-polyfill';
 import type { EventEnvelope, InvoicePaymentFailureReason } from '@billing/contracts';
-import type { EventStore } from '@billing/eventsourcing';
+import type { PostgresEventStore } from '@billing/eventsourcing';
 import { CLOCK, EVENT_STORE, type Clock } from '@billing/platform';
 import type { RenewalPolicy } from '../domain/renewal-plan';
 import type { RenewalTermState, TermIdentity } from '../domain/renewal-term';
@@ -16,11 +16,11 @@ import {
   insertTerm,
   lockOpenTermsOfService,
   lockService,
+  lockServiceOfTerm,
   lockTerm,
   renewDayOf,
   saveService,
   saveTerms,
-  termServiceId,
   type ServiceRow,
   type Sql,
   type TermRow,
@@ -36,7 +36,7 @@ export class RenewalSchedule {
   readonly streams: RenewalTermStreams;
 
   constructor(
-    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(EVENT_STORE) store: PostgresEventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(RENEWAL_POLICY) private readonly policy: RenewalPolicy,
   ) {
@@ -112,6 +112,7 @@ export class RenewalSchedule {
         (current) => decideInTurn(current, [{ type: 'CancelRenewalTerm', data: { ...identity, reason, cancelledAt: at } }]),
         at,
         cause,
+        sql,
       );
       closed.push(rescheduledTerm(term, inputs, state));
     }
@@ -131,7 +132,7 @@ export class RenewalSchedule {
       decideInTurn(state, [{ type: 'RecordRenewalPayment', data: { invoiceId, newExpirationDate: term.termEnd, succeededAt } }]),
     );
     if (!outcome) return;
-    const { state, service } = outcome;
+    const { state, service, inputs } = outcome;
     if (state.status !== 'renewed') {
       // a payment after termination (or for a cancelled term) renews nothing: invoicing refunds it
       this.logger.warn({ msg: 'renewal invoice paid for a term that can no longer renew', renewalTermId, status: state.status, invoiceId });
@@ -141,7 +142,7 @@ export class RenewalSchedule {
     const renewed: ServiceRow = { ...service, expirationDate: state.newExpirationDate };
     const at = this.now();
     await saveService(sql, renewed, at);
-    await insertTerm(sql, newTermRow(renewed.expirationDate, await this.inputsFor(sql, renewed)), at);
+    await insertTerm(sql, newTermRow(renewed.expirationDate, { ...inputs, service: renewed }), at);
   }
 
   async paymentFailed(sql: Sql, renewalTermId: string, failure: PaymentFailure, cause: EventEnvelope): Promise<void> {
@@ -164,18 +165,19 @@ export class RenewalSchedule {
     renewalTermId: string,
     cause: EventEnvelope,
     decision: (state: RenewalTermState, term: TermRow) => ReturnType<typeof decideInTurn>,
-  ): Promise<{ state: RenewalTermState; term: TermRow; service: ServiceRow } | undefined> {
-    const serviceId = await termServiceId(sql, renewalTermId);
-    const service = serviceId ? await lockService(sql, serviceId) : undefined;
-    const term = service ? await lockTerm(sql, renewalTermId) : undefined;
-    if (!service || !term) {
+  ): Promise<{ state: RenewalTermState; term: TermRow; service: ServiceRow; inputs: TermScheduleInputs } | undefined> {
+    const locked = await lockServiceOfTerm(sql, renewalTermId);
+    const term = locked ? await lockTerm(sql, renewalTermId) : undefined;
+    if (!locked || !term) {
       this.ignore(cause, 'unknown renewal term');
       return undefined;
     }
-    const { state } = await this.streams.execute(renewalTermId, term.customerId, (current) => decision(current, term), this.now(), cause);
-    const saved = rescheduledTerm(term, await this.inputsFor(sql, service), state);
+    const { service, renewDay } = locked;
+    const { state } = await this.streams.execute(renewalTermId, term.customerId, (current) => decision(current, term), this.now(), cause, sql);
+    const inputs: TermScheduleInputs = { service, renewDay, policy: this.policy, today: subsidiaryToday(this.clock.now(), service.subsidiary) };
+    const saved = rescheduledTerm(term, inputs, state);
     await saveTerms(sql, [saved], this.now());
-    return { state, term: saved, service };
+    return { state, term: saved, service, inputs };
   }
 
   // ── the account's renew day ──

@@ -4,10 +4,11 @@
 // or redelivery decides it.
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope, EventMetadata } from '@billing/contracts';
-import { derivedEventId, WrongExpectedVersionError, type EventStore, type NewEvent } from '@billing/eventsourcing';
+import { derivedEventId, WrongExpectedVersionError, type NewEvent, type PostgresEventStore, type ReadStreamResult } from '@billing/eventsourcing';
 import { decide } from '../domain/renewal-term.decide';
 import type { RenewalTermCommand } from '../domain/renewal-term.decide';
 import { evolve, initialRenewalTermState, renewalTermStreamId, type RenewalTermEvent, type RenewalTermState } from '../domain/renewal-term';
+import type { Sql } from './schedule-rows';
 
 const MAX_ATTEMPTS = 5;
 
@@ -61,22 +62,28 @@ export type TermDecision = (state: RenewalTermState) => { state: RenewalTermStat
 export type TermOutcome = Readonly<{ state: RenewalTermState; appended: readonly RenewalTermEvent[] }>;
 
 export class RenewalTermStreams {
-  constructor(private readonly store: EventStore) {}
+  constructor(private readonly store: PostgresEventStore) {}
 
-  async load(renewalTermId: string): Promise<{ state: RenewalTermState; version: number }> {
-    const { events, currentVersion } = await this.store.readStream<RenewalTermEvent>(renewalTermStreamId(renewalTermId));
+  /** The term as stored; inside the transaction of `sql` when given (it sees what that wrote). */
+  async load(renewalTermId: string, sql?: Sql): Promise<{ state: RenewalTermState; version: number }> {
+    const streamId = renewalTermStreamId(renewalTermId);
+    const { events, currentVersion }: ReadStreamResult<RenewalTermEvent> = sql
+      ? await this.store.readStreamIn<RenewalTermEvent>(sql, streamId)
+      : await this.store.readStream<RenewalTermEvent>(streamId);
     const state = events.reduce<RenewalTermState>((current, { type, data }) => evolve(current, { type, data } as RenewalTermEvent), initialRenewalTermState());
     return { state, version: currentVersion };
   }
 
   /**
    * Loads the term, lets `decision` decide on its state, appends what it decided. `occurredAt`
-   * stamps the events; `cause` (an incoming event) carries its correlation on.
+   * stamps the events; `cause` (an incoming event) carries its correlation on. With `sql`, the
+   * read and the append happen in that transaction and commit with the caller's rows, or not at
+   * all; the caller holds the term's row lock, which every writer of the stream takes first.
    */
-  async execute(renewalTermId: string, customerId: string, decision: TermDecision, occurredAt: string, cause?: EventEnvelope): Promise<TermOutcome> {
+  async execute(renewalTermId: string, customerId: string, decision: TermDecision, occurredAt: string, cause?: EventEnvelope, sql?: Sql): Promise<TermOutcome> {
     const streamId = renewalTermStreamId(renewalTermId);
     for (let attempt = 1; ; attempt++) {
-      const { state, version } = await this.load(renewalTermId);
+      const { state, version } = await this.load(renewalTermId, sql);
       const decided = decision(state);
       if (decided.events.length === 0) return { state: decided.state, appended: [] };
       const metadata: EventMetadata = {
@@ -87,8 +94,10 @@ export class RenewalTermStreams {
         ...(cause?.metadata.traceparent ? { traceparent: cause.metadata.traceparent } : {}),
       };
       const events = decided.events.map((event) => ({ ...event, eventId: termEventId(renewalTermId, event), metadata }) as NewEvent<RenewalTermEvent>);
+      const expectedVersion = version === 0 ? ('noStream' as const) : version;
       try {
-        await this.store.append(streamId, events, { expectedVersion: version === 0 ? 'noStream' : version });
+        if (sql) await this.store.appendIn(sql, streamId, events, { expectedVersion });
+        else await this.store.append(streamId, events, { expectedVersion });
         return { state: decided.state, appended: decided.events };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError) || attempt >= MAX_ATTEMPTS) throw error;

@@ -91,6 +91,25 @@ export async function lockService(sql: Sql, serviceId: string): Promise<ServiceR
   return row;
 }
 
+/**
+ * Locks the service a term belongs to, in one statement with the account's renew day (what
+ * rescheduling the term needs): undefined when the term is unknown. The term's service never
+ * changes, so it is read without a lock; the caller locks the term next (service first).
+ */
+export async function lockServiceOfTerm(sql: Sql, renewalTermId: string): Promise<{ service: ServiceRow; renewDay?: RenewDay } | undefined> {
+  const [row] = await sql<ServiceRow & { renewDay: number | null }>(
+    `SELECT ${serviceColumns},
+            (SELECT a.renew_day FROM autorenew_settings a WHERE a.customer_id = s.customer_id AND a.active) AS "renewDay"
+       FROM renewal_services s
+      WHERE s.service_id = (SELECT t.service_id FROM renewal_terms t WHERE t.renewal_term_id = $1)
+        FOR UPDATE OF s`,
+    [renewalTermId],
+  );
+  if (!row) return undefined;
+  const { renewDay, ...service } = row;
+  return renewDay === null ? { service } : { service, renewDay: renewDay as RenewDay };
+}
+
 export async function lockTerm(sql: Sql, renewalTermId: string): Promise<TermRow | undefined> {
   const [row] = await sql<TermRow>(`SELECT ${termColumns} FROM renewal_terms t WHERE t.renewal_term_id = $1 FOR UPDATE`, [renewalTermId]);
   return row;
@@ -104,11 +123,6 @@ export async function lockOpenTermsOfService(sql: Sql, serviceId: string): Promi
       ORDER BY t.term_start FOR UPDATE`,
     [serviceId],
   );
-}
-
-export async function termServiceId(sql: Sql, renewalTermId: string): Promise<string | undefined> {
-  const [row] = await sql<{ serviceId: string }>(`SELECT service_id AS "serviceId" FROM renewal_terms WHERE renewal_term_id = $1`, [renewalTermId]);
-  return row?.serviceId;
 }
 
 export async function insertService(sql: Sql, service: ServiceRow, at: string): Promise<boolean> {
@@ -171,8 +185,10 @@ export async function saveTerms(sql: Sql, terms: readonly TermRow[], at: string)
             "reminder40On" date, "reminder15On" date, "invoiceOn" date, "lapseOn" date, "deadlineOn" date, "terminationOn" date,
             status text, "remindersSent" smallint[], "invoiceId" uuid, "nextRetryAttempt" integer, "nextRetryOn" date,
             "nextStep" text, "nextDueAt" timestamptz)
-      WHERE t.renewal_term_id = r."renewalTermId"`,
-    [JSON.stringify(terms), at],
+      WHERE t.renewal_term_id = r."renewalTermId" AND t.renewal_term_id = ANY($3::uuid[])`,
+    // the ids again as an array: the planner cannot size a JSON record set (it guesses 100 rows)
+    // and would scan the whole table for one term; with them it reads the primary key
+    [JSON.stringify(terms), at, terms.map((term) => term.renewalTermId)],
   );
 }
 
