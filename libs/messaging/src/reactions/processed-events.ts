@@ -17,10 +17,12 @@ export async function recordProcessedEvents(manager: EntityManager, consumer: st
   return new Set(rows.map((row) => row.event_id));
 }
 
-export async function wasProcessed(manager: EntityManager, consumer: string, eventId: string): Promise<boolean> {
-  const rows: unknown[] = await manager.query(`SELECT 1 FROM processed_events WHERE consumer = $1 AND event_id = $2`, [
-    consumer,
-    eventId,
-  ]);
-  return rows.length > 0;
+/** The ids among `eventIds` recorded already, in one look-up. */
+export async function processedAmong(manager: EntityManager, consumer: string, eventIds: readonly string[]): Promise<Set<string>> {
+  if (eventIds.length === 0) return new Set();
+  const rows: { event_id: string }[] = await manager.query(
+    `SELECT event_id FROM processed_events WHERE consumer = $1 AND event_id = ANY($2::uuid[])`,
+    [consumer, eventIds],
+  );
+  return new Set(rows.map((row) => row.event_id));
 }

@@ -1,11 +1,13 @@
 // How a reaction takes messages: in partition order for each partition key (the customer), the
 // keys of a run side by side, each event's effect tied to its id in processed_events (see
-// ReactionIdempotency for the guarantee of each mode).
+// ReactionIdempotency for the guarantee of each mode). The bookkeeping is per run, not per event:
+// one look at processed_events before and one record after for check-then-record; one
+// transaction per lane for same-transaction.
 import type { EventEnvelope } from '@billing/contracts';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { DeliverableMessage, DeliveryOutcome, DeliveryTarget } from '../consuming/delivery-target';
 import type { ConsumedEvent, MessagePosition } from '../events/event-message';
-import { recordProcessedEvents, wasProcessed } from './processed-events';
+import { processedAmong, recordProcessedEvents } from './processed-events';
 import type { Reaction } from './reaction';
 
 /** Partition keys a check-then-record reaction reacts to at once in a run (1: the messages one after the other). */
@@ -14,7 +16,8 @@ const defaultReactionLanes = 4;
 /** Messages of a run per lane: enough to keep the lanes busy, few to replay when one fails. */
 const MESSAGES_PER_LANE = 4;
 
-type EventMessage<E extends EventEnvelope> = Extract<DeliverableMessage<E>, { kind: 'event' }>;
+/** Messages of a one-lane run: one transaction (same-transaction) or one look-up for all of them. */
+const MESSAGES_PER_SINGLE_LANE_RUN = 16;
 
 export class ReactionDelivery<E extends EventEnvelope> implements DeliveryTarget<E> {
   readonly maxMessagesPerApply: number;
@@ -30,69 +33,99 @@ export class ReactionDelivery<E extends EventEnvelope> implements DeliveryTarget
     // starve the pool with every lane waiting for one more. It gets lanes only by asking.
     const lanes = reaction.idempotency === 'check-then-record' ? (options.lanes ?? defaultReactionLanes) : 1;
     this.lanes = Math.max(1, reaction.lanes ?? lanes);
-    this.maxMessagesPerApply = this.lanes === 1 ? 1 : this.lanes * MESSAGES_PER_LANE;
+    this.maxMessagesPerApply = this.lanes === 1 ? MESSAGES_PER_SINGLE_LANE_RUN : this.lanes * MESSAGES_PER_LANE;
   }
 
   /**
    * Reacts to a run of one partition: the events of one partition key in their order, the keys
-   * side by side, at most `lanes` at once. Every lane finishes before a failure is thrown, so
-   * that the partition loop's one-by-one retry never overlaps a lane still running; the events
-   * already handled come back to it as duplicates.
+   * side by side, at most `lanes` at once (one lane: the whole run in log order). Every lane
+   * finishes before a failure is thrown, so that the partition loop's one-by-one retry never
+   * overlaps a lane still running; the events already handled come back to it as duplicates.
    */
   async apply(messages: readonly DeliverableMessage<E>[]): Promise<DeliveryOutcome> {
-    const byKey = new Map<string, EventMessage<E>[]>();
+    const lanes = new Map<string, ConsumedEvent<E>[]>();
     let skipped = 0;
     for (const message of messages) {
-      if (message.kind === 'skipped') {
+      if (message.kind === 'skipped' || this.reaction.concerns?.(message.event) === false) {
         skipped++;
         continue;
       }
-      const key = message.event.metadata.partitionKey;
-      const lane = byKey.get(key);
-      if (lane) lane.push(message);
-      else byKey.set(key, [message]);
+      const key = this.lanes === 1 ? '' : message.event.metadata.partitionKey;
+      const lane = lanes.get(key);
+      if (lane) lane.push(message.event);
+      else lanes.set(key, [message.event]);
     }
+    const events = [...lanes.values()].flat();
+    if (events.length === 0) return { kind: 'applied', handled: 0, skipped, duplicates: 0 };
+    const { handled, failure } =
+      this.reaction.idempotency === 'check-then-record' ? await this.checkThenRecord([...lanes.values()]) : await this.inTransactions([...lanes.values()]);
+    if (failure !== undefined) throw failure;
+    return { kind: 'applied', handled, skipped, duplicates: events.length - handled };
+  }
+
+  /**
+   * One look at processed_events for the run, the fresh events reacted to lane by lane, and one
+   * record of those that were, even when a lane failed (the replay finds them done).
+   */
+  private async checkThenRecord(lanes: readonly ConsumedEvent<E>[][]): Promise<{ handled: number; failure?: unknown }> {
+    const manager = this.dataSource.manager;
+    const done = await processedAmong(manager, this.reaction.name, lanes.flat().map(idOf));
+    const reacted: string[] = [];
+    const failure = await this.runLanes(lanes, async (lane) => {
+      for (const event of lane) {
+        const id = idOf(event);
+        // a run may carry an event twice (published at two offsets): the first one counts
+        if (done.has(id)) continue;
+        await this.reaction.react(event, manager);
+        done.add(id);
+        reacted.push(id);
+      }
+    });
+    await recordProcessedEvents(manager, this.reaction.name, reacted);
+    return { handled: reacted.length, failure };
+  }
+
+  /**
+   * One transaction per lane: its events' ids recorded first (those recorded already are
+   * duplicates), then each fresh event reacted to in order on the transaction. A failure rolls
+   * the lane back whole, ids and effects.
+   */
+  private async inTransactions(lanes: readonly ConsumedEvent<E>[][]): Promise<{ handled: number; failure?: unknown }> {
     let handled = 0;
-    let duplicates = 0;
-    const queue = [...byKey.values()];
+    const failure = await this.runLanes(lanes, async (lane) => {
+      const reacted = await this.dataSource.transaction(async (manager: EntityManager) => {
+        const fresh = await recordProcessedEvents(manager, this.reaction.name, lane.map(idOf));
+        let count = 0;
+        for (const event of lane) {
+          if (!fresh.delete(idOf(event))) continue;
+          await this.reaction.react(event, manager);
+          count++;
+        }
+        return count;
+      });
+      handled += reacted;
+    });
+    return { handled, failure };
+  }
+
+  /** Runs the lanes, at most `lanes` at once; the first failure once all have stopped. */
+  private async runLanes(lanes: readonly ConsumedEvent<E>[][], work: (lane: readonly ConsumedEvent<E>[]) => Promise<void>): Promise<unknown> {
+    const queue = [...lanes];
     const failures: unknown[] = [];
     const worker = async () => {
       for (let lane = queue.shift(); lane; lane = queue.shift()) {
-        try {
-          for (const message of lane) {
-            if (await this.react(message.event)) handled++;
-            else duplicates++;
-          }
-        } catch (error) {
-          // the rest of this key waits for the retry, after the event that failed
-          failures.push(error);
-        }
+        // the rest of a failed lane waits for the retry, after the event that failed
+        await work(lane).catch((error: unknown) => void failures.push(error));
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.lanes, queue.length) }, worker));
-    if (failures.length > 0) throw failures[0];
-    return { kind: 'applied', handled, skipped, duplicates };
+    return failures[0];
   }
 
   async deadLetter(_position: MessagePosition, publish: () => Promise<void>): Promise<DeliveryOutcome> {
     await publish();
     return { kind: 'applied', handled: 0, skipped: 0, duplicates: 0 };
   }
-
-  /** False when the event was handled before. */
-  private async react(event: ConsumedEvent<E>): Promise<boolean> {
-    const eventId = event.eventId.toLowerCase();
-    if (this.reaction.idempotency === 'check-then-record') {
-      if (await wasProcessed(this.dataSource.manager, this.reaction.name, eventId)) return false;
-      await this.reaction.react(event, this.dataSource.manager);
-      await recordProcessedEvents(this.dataSource.manager, this.reaction.name, [eventId]);
-      return true;
-    }
-    return this.dataSource.transaction(async (manager) => {
-      const fresh = await recordProcessedEvents(manager, this.reaction.name, [eventId]);
-      if (fresh.size === 0) return false;
-      await this.reaction.react(event, manager);
-      return true;
-    });
-  }
 }
+
+const idOf = (event: ConsumedEvent): string => event.eventId.toLowerCase();

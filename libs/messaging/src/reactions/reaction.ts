@@ -33,6 +33,12 @@ export interface Reaction<E extends EventEnvelope = EventEnvelope> extends Event
    * `react` never takes a second connection from that pool).
    */
   readonly lanes?: number;
+  /**
+   * False for a handled type's event that is none of this reaction's business (an invoice of
+   * another source): it is skipped like an unhandled type, before any database work — no
+   * transaction, no processed_events row. Must depend on the event alone. Default: every event.
+   */
+  concerns?(event: ConsumedEvent<E>): boolean;
   /** Handles one event; `manager` is the transaction's (same-transaction) or the data source's. */
   react(event: ConsumedEvent<E>, manager: EntityManager): Promise<void>;
 }

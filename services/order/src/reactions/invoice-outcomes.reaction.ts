@@ -29,6 +29,11 @@ export class InvoiceOutcomesReaction implements Reaction<InvoicesTopicEnvelope> 
     this.topics = [topics.invoices];
   }
 
+  /** Invoices of renewals and plan changes pass by without a look at processed_events. */
+  concerns(event: ConsumedEvent<InvoicesTopicEnvelope>): boolean {
+    return (event as ConsumedEvent<Handled>).data.source.kind === 'order';
+  }
+
   async react(event: ConsumedEvent<InvoicesTopicEnvelope>): Promise<void> {
     const command = this.commandFor(event);
     if (command) await this.orders.recordInvoicingOutcome(command, event);

@@ -27,6 +27,11 @@ export class RenewalInvoicesReaction implements Reaction<InvoicesTopicEnvelope> 
     this.topics = [topics.invoices];
   }
 
+  /** Invoices of orders and plan changes pass by without a transaction. */
+  concerns(event: ConsumedEvent<InvoicesTopicEnvelope>): boolean {
+    return (event as ConsumedEvent<Handled>).data.source.kind === 'renewal';
+  }
+
   async react(event: ConsumedEvent<InvoicesTopicEnvelope>, manager: EntityManager): Promise<void> {
     const handled = event as ConsumedEvent<Handled>;
     const { source } = handled.data;
