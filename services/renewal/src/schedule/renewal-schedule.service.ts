@@ -49,7 +49,12 @@ export class RenewalSchedule {
   }
 
   private async inputsFor(sql: Sql, service: ServiceRow): Promise<TermScheduleInputs> {
-    return { service, renewDay: await renewDayOf(sql, service.customerId), policy: this.policy, today: subsidiaryToday(this.clock.now(), service.subsidiary) };
+    return this.inputsOf(service, await renewDayOf(sql, service.customerId));
+  }
+
+  /** What scheduling the service's terms needs, its renew day known. */
+  private inputsOf(service: ServiceRow, renewDay: TermScheduleInputs['renewDay']): TermScheduleInputs {
+    return { service, renewDay, policy: this.policy, today: subsidiaryToday(this.clock.now(), service.subsidiary) };
   }
 
   // ── subscription's facts ──
@@ -174,7 +179,7 @@ export class RenewalSchedule {
     }
     const { service, renewDay } = locked;
     const { state } = await this.streams.execute(renewalTermId, term.customerId, (current) => decision(current, term), this.now(), cause, sql);
-    const inputs: TermScheduleInputs = { service, renewDay, policy: this.policy, today: subsidiaryToday(this.clock.now(), service.subsidiary) };
+    const inputs = this.inputsOf(service, renewDay);
     const saved = rescheduledTerm(term, inputs, state);
     await saveTerms(sql, [saved], this.now());
     return { state, term: saved, service, inputs };
