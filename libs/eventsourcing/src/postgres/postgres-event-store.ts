@@ -156,21 +156,17 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  /** The guarded INSERT (see insertEventsAtVersionSql) on the pool or a transaction's client. */
-  private async insertAtVersion(on: Pick<Pool, 'query'>, streamId: string, events: readonly NewEvent[], base: number): Promise<AppendOutcome> {
-    const inserted = await on.query<{ transaction_id: string; global_position: string }>(insertEventsAtVersionSql, [
-      streamId,
-      JSON.stringify(this.rowsOf(events, base)),
-      base,
-    ]);
-    if (inserted.rows.length === 0) return { raced: 'elsewhere' };
-    return { result: { nextExpectedVersion: base + events.length, lastPosition: lastPositionOf(inserted.rows) } };
+  /** The guarded INSERT (see insertEventsAtVersionSql) on the pool, a client or a caller's transaction. */
+  private async insertAtVersion(query: TransactionQuery, streamId: string, events: readonly NewEvent[], base: number): Promise<AppendOutcome> {
+    const inserted = await query<{ transaction_id: string; global_position: string }>(insertEventsAtVersionSql, [streamId, JSON.stringify(this.rowsOf(events, base)), base]);
+    if (inserted.length === 0) return { raced: 'elsewhere' };
+    return { result: { nextExpectedVersion: base + events.length, lastPosition: lastPositionOf(inserted) } };
   }
 
   /** One INSERT, its own transaction. */
   private async appendInOneStatement(streamId: string, events: readonly NewEvent[], base: number): Promise<AppendOutcome> {
     try {
-      return await this.insertAtVersion(this.pool, streamId, events, base);
+      return await this.insertAtVersion(queryOn(this.pool), streamId, events, base);
     } catch (error) {
       const constraint = uniqueViolation(error);
       if (constraint === STREAM_VERSION_CONSTRAINT) return { raced: 'streamVersion' };
@@ -206,7 +202,7 @@ export class PostgresEventStore implements EventStore {
       const events = await eventsOf(client);
       const base = optimisticBase(expectedVersion);
       if (optimistic && base !== undefined && events.length > 0 && events.length <= this.insertChunkSize) {
-        const outcome = await this.insertAtVersion(client, streamId, events, base);
+        const outcome = await this.insertAtVersion(queryOn(client), streamId, events, base);
         await client.query('result' in outcome ? 'COMMIT' : 'ROLLBACK');
         return outcome;
       }
@@ -261,19 +257,16 @@ export class PostgresEventStore implements EventStore {
     assertAppendable(streamId, events);
     const base = expectedVersion === 'noStream' ? 0 : expectedVersion;
     if (events.length === 0) return { nextExpectedVersion: base };
-    const inserted = await query<{ transaction_id: string; global_position: string }>(insertEventsAtVersionSql, [streamId, JSON.stringify(this.rowsOf(events, base)), base]);
-    if (inserted.length === 0) {
-      const [{ current_version }] = await query<{ current_version: number }>(streamVersionSql, [streamId]);
-      throw new WrongExpectedVersionError(streamId, expectedVersion, current_version);
-    }
-    return { nextExpectedVersion: base + events.length, lastPosition: lastPositionOf(inserted) };
+    const outcome = await this.insertAtVersion(query, streamId, events, base);
+    if ('result' in outcome) return outcome.result;
+    const [{ current_version }] = await query<{ current_version: number }>(streamVersionSql, [streamId]);
+    throw new WrongExpectedVersionError(streamId, expectedVersion, current_version);
   }
 
   /** `readStream` inside a transaction the caller holds open: it sees what the transaction wrote. */
   async readStreamIn<E extends DomainEvent = DomainEvent>(query: TransactionQuery, streamId: string): Promise<ReadStreamResult<E>> {
-    const rows = await query<StoredRow>(readStreamSql, [streamId, 1]);
-    const events = rows.map((row) => this.toStoredEvent<E>(row));
-    return { events, currentVersion: events.length > 0 ? events[events.length - 1].streamVersion : 0 };
+    const events = (await query<StoredRow>(readStreamSql, [streamId, 1])).map((row) => this.toStoredEvent<E>(row));
+    return { events, currentVersion: events.at(-1)?.streamVersion ?? 0 };
   }
 
   async readStream<E extends DomainEvent = DomainEvent>(streamId: string, { from = 1 }: ReadStreamOptions = {}): Promise<ReadStreamResult<E>> {
@@ -316,6 +309,11 @@ export class PostgresEventStore implements EventStore {
       storedAt: row.created_at.toISOString(),
     } as StoredEvent<E>;
   }
+}
+
+/** A pool's or a client's `query`, answering rows (see TransactionQuery). */
+function queryOn(on: Pick<Pool, 'query'>): TransactionQuery {
+  return async <Row>(text: string, parameters: unknown[]) => (await on.query(text, parameters)).rows as Row[];
 }
 
 /** Positions come from one sequence inside one transaction: the largest is the last. */

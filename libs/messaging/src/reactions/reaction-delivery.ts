@@ -55,12 +55,12 @@ export class ReactionDelivery<E extends EventEnvelope> implements DeliveryTarget
       if (lane) lane.push(message.event);
       else lanes.set(key, [message.event]);
     }
-    const events = [...lanes.values()].flat();
-    if (events.length === 0) return { kind: 'applied', handled: 0, skipped, duplicates: 0 };
-    const { handled, failure } =
-      this.reaction.idempotency === 'check-then-record' ? await this.checkThenRecord([...lanes.values()]) : await this.inTransactions([...lanes.values()]);
+    const runs = [...lanes.values()];
+    const events = messages.length - skipped;
+    if (events === 0) return { kind: 'applied', handled: 0, skipped, duplicates: 0 };
+    const { handled, failure } = this.reaction.idempotency === 'check-then-record' ? await this.checkThenRecord(runs) : await this.inTransactions(runs);
     if (failure !== undefined) throw failure;
-    return { kind: 'applied', handled, skipped, duplicates: events.length - handled };
+    return { kind: 'applied', handled, skipped, duplicates: events - handled };
   }
 
   /**
