@@ -18,7 +18,6 @@ import * as path from 'node:path';
 import { Temporal } from 'temporal-polyfill';
 import { CpuWindow, describeCpuUsage, type CpuUsage } from '../cpu-usage';
 import { Harness, log, platformServices } from './harness';
-import { distinctEvents } from './invariants';
 import { renderPng, renderSvg, type Panel } from './plot';
 import type { Customer, PlacedOrder } from './workload';
 
@@ -83,7 +82,7 @@ async function main(): Promise<void> {
   const harness = await Harness.start('sustained');
   const { platform, recorder, workload } = harness;
   const servicePids = () => Object.fromEntries(platformServices.map((name) => [name, platform.pidOf(name)]));
-  const delivered = () => distinctEvents(recorder.events).events.filter((e) => e.type === 'OrderDelivered').length;
+  const delivered = () => recorder.countOf('OrderDelivered');
   try {
     await workload.moveClock(START.toString(), platformServices);
     const customers: Customer[] = [];
@@ -97,7 +96,7 @@ async function main(): Promise<void> {
       return workload.placeOrder(customers[mine % customers.length], mine, items);
     };
 
-    // capacity: a backlog of orders from 32 clients, orders/s until the last is delivered. A warm-up
+    // capacity: a backlog of orders from 32 clients, orders/s until all their work is done. A warm-up
     // first (connections, JIT, consumer assignments), or a cold platform measures well below its
     // capacity and the window's 70 % is no load at all
     let maxRate = Number(process.env.SUSTAINED_MAX_RATE ?? 0);
@@ -128,7 +127,12 @@ async function main(): Promise<void> {
       // renewal and billed in the read models after it. The capacity is the rate at which the whole
       // of it is done (every group caught up, every outbox empty); counting up to the delivery only
       // measured a rate the platform could not hold for 10 minutes (lag grew ~250 messages a minute)
-      while (!(await harness.drainState().then((state) => state.totalLag === 0 && state.outboxPending === 0 && state.moneyInFlight === 0, () => false))) await sleep(250);
+      const caughtUp = () => harness.drainState().then((state) => state.totalLag === 0 && state.outboxPending === 0 && state.moneyInFlight === 0, () => false);
+      const deadline = performance.now() + 600_000;
+      while (!(await caughtUp())) {
+        if (performance.now() > deadline) throw new Error(`the capacity burst's work not done 10 minutes after its last delivery`);
+        await sleep(250);
+      }
       const seconds = (performance.now() - started) / 1_000;
       maxRate = burst / seconds;
       const cpu = burstCpu.close(burst);
@@ -142,7 +146,7 @@ async function main(): Promise<void> {
     // A service is anchored on the day its order is delivered, not placed: each day's services are
     // waited for before the clock moves, or the cohorts would pile up on the last days of the seed
     // and the renewal load would ramp up inside the window instead of being steady from its start.
-    const activated = () => distinctEvents(recorder.events).events.filter((e) => e.type === 'ServiceActivated').length;
+    const activated = () => recorder.countOf('ServiceActivated');
     const beforeSeed = activated();
     let seeded = beforeSeed;
     for (let day = 0; day < 30; day++) {
@@ -173,7 +177,7 @@ async function main(): Promise<void> {
     await workload.moveClock(clockStart.toString(), platformServices);
     const samples: Sample[] = [];
     const placed: Promise<PlacedOrder>[] = [];
-    const renewedBefore = distinctEvents(recorder.events).events.filter((e) => e.type === 'RenewalSucceeded').length;
+    const renewedBefore = recorder.countOf('RenewalSucceeded');
     let stop = false;
     // open loop at the target rate, but never more than MAX_IN_FLIGHT calls waiting: an overloaded
     // platform shows as a lower achieved rate, not as a pile of requests that times out and retries
@@ -198,15 +202,14 @@ async function main(): Promise<void> {
     while (performance.now() - windowStart < windowMs) {
       await sleep(SAMPLE_SECONDS * 1_000 - ((performance.now() - windowStart) % (SAMPLE_SECONDS * 1_000)));
       const state = await harness.drainState().catch(() => undefined);
-      const events = distinctEvents(recorder.events).events;
       const sample: Sample = {
         t: Math.round((performance.now() - windowStart) / 1_000),
         lag: state?.lag ?? {},
         outboxPending: state?.outboxPending ?? 0,
         rssMb: Object.fromEntries(platformServices.map((name) => [name, rssMb(platform.pidOf(name))])),
         ordersPosted: placed.length,
-        ordersDelivered: events.filter((e) => e.type === 'OrderDelivered').length,
-        renewalsSucceeded: events.filter((e) => e.type === 'RenewalSucceeded').length - renewedBefore,
+        ordersDelivered: recorder.countOf('OrderDelivered'),
+        renewalsSucceeded: recorder.countOf('RenewalSucceeded') - renewedBefore,
       };
       samples.push(sample);
       log(`t=${String(sample.t).padStart(4)} s  lag ${Object.values(sample.lag).reduce((a, b) => a + b, 0)}  outbox ${sample.outboxPending}  rss ${platformServices.map((name) => `${name} ${sample.rssMb[name]}`).join(', ')} MB  orders ${sample.ordersPosted}/${sample.ordersDelivered}  renewals ${sample.renewalsSucceeded}`);

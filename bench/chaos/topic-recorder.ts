@@ -43,6 +43,8 @@ export class TopicRecorder {
   poisonSeen = 0;
   private readonly samples = new Map<string, RawMessage[]>();
   private readonly nextOffset = new Map<string, bigint>();
+  private readonly seenEventIds = new Set<string>();
+  private readonly distinctByType = new Map<string, number>();
   private consumer?: Consumer;
 
   constructor(
@@ -50,6 +52,15 @@ export class TopicRecorder {
     /** `<prefix>.billing.orders.v1` for each public topic. */
     private readonly topicOf: (topic: string) => string,
   ) {}
+
+  /**
+   * Distinct events of a type read so far (a copy published twice counts once), kept as messages
+   * arrive: a harness polling it every 100 ms costs nothing, where counting over `events` costs a
+   * pass over the whole history each time, CPU taken from the platform it measures.
+   */
+  countOf(type: string): number {
+    return this.distinctByType.get(type) ?? 0;
+  }
 
   get topics(): string[] {
     return publicTopics.map((topic) => this.topicOf(topic));
@@ -113,6 +124,10 @@ export class TopicRecorder {
     if (Array.isArray(data.items)) data.itemIds = (data.items as { itemId: string }[]).map((item) => item.itemId);
     for (const field of heavyFields) delete data[field];
     this.events.push({ topic, partition, offset, key: String(key ?? ''), eventId: envelope.eventId, type: envelope.type, data });
+    if (!this.seenEventIds.has(envelope.eventId)) {
+      this.seenEventIds.add(envelope.eventId);
+      this.distinctByType.set(envelope.type, (this.distinctByType.get(envelope.type) ?? 0) + 1);
+    }
     const samples = this.samples.get(topic) ?? [];
     samples.push({ key, value, headers });
     if (samples.length > SAMPLES_PER_TOPIC) samples.splice(0, samples.length - SAMPLES_PER_TOPIC);
