@@ -1,7 +1,7 @@
 // Gap safety under load: eight writers whose transactions commit out of order (a trigger makes
 // them linger after taking their position; some hold on for 400 ms) while a reader and the relay
-// tail the log. Both must see every stored event exactly once; a reader that orders by global
-// position alone, run alongside as the control, misses some.
+// tail the log. The reader must see every stored event exactly once and the relay publish each;
+// a reader that orders by global position alone, run alongside as the control, misses some.
 import { randomUUID } from 'node:crypto';
 import { createTopics, testKafka, uniqueTopicName, waitUntil } from '@billing/testing';
 import type { Admin } from 'kafkajs';
@@ -55,7 +55,7 @@ describe('Gap-safe reading under concurrent, out-of-order commits', () => {
     await admin?.disconnect();
   });
 
-  it('reads and publishes every stored event exactly once while writers commit out of order', async () => {
+  it('reads every stored event exactly once, and publishes each, while writers commit out of order', async () => {
     const writerStore = new PostgresEventStore(writerPool);
     const readerStore = new PostgresEventStore(database.pool);
     relay = new OutboxRelay({ name: 'gap-safety', store: readerStore, kafka, topic, batchSize: 50, pollIntervalMs: 100 });
@@ -109,14 +109,21 @@ describe('Gap-safe reading under concurrent, out-of-order commits', () => {
       expect(event.streamVersion).toBeGreaterThan(lastVersion.get(event.streamId) ?? 0);
       lastVersion.set(event.streamId, event.streamVersion);
     }
-    // the load did commit out of position order, and ordering by position alone lost events
-    const positions = read.map((event) => BigInt(event.position.globalPosition));
-    expect(positions.some((position, index) => index > 0 && position < positions[index - 1])).toBe(true);
+    // the reader's order is its checkpoint's, (transaction, position), ascending. Whether that
+    // order ever differs from position order depends on how the server hands out transaction
+    // ids and sequence values within one insert, so it proves nothing about the load; the
+    // control reader does: commits did overtake each other, and ordering by position lost events
+    const keys = read.map((event) => [BigInt(event.position.transactionId), BigInt(event.position.globalPosition)] as const);
+    const descending = keys.filter(([xid, position], index) => index > 0 && (xid < keys[index - 1][0] || (xid === keys[index - 1][0] && position <= keys[index - 1][1])));
+    expect(descending).toEqual([]);
     expect(stored.length - naiveRead.size).toBeGreaterThan(0);
 
+    // Publishing is at least once (DESIGN.md): a send the broker fails part-way, as a broker just
+    // started can, is sent again from the saved checkpoint and consumers deduplicate. So the topic
+    // carries every stored event and nothing else; repeats are counted, not forbidden.
     await recorder.waitForEventIds(stored, 30_000);
     const published = recorder.eventIds();
-    expect(published).toHaveLength(stored.length);
-    expect([...published].sort()).toEqual(stored);
+    expect([...new Set(published)].sort()).toEqual(stored);
+    if (published.length > stored.length) console.info(`gap safety: ${published.length - stored.length} events published again after a failed send`);
   });
 });
