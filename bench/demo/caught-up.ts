@@ -116,7 +116,8 @@ export class CatchUp {
   private async count(service: PlatformServiceName, sql: string, params: unknown[] = []): Promise<number> {
     let client = this.clients.get(service);
     if (!client) {
-      client = new Client({ connectionString: this.platform.databaseUrl(service) });
+      // samples compile no query (see bench/chaos/consumer-lag.ts): JIT cost ~0.7 s per outbox count
+      client = new Client({ connectionString: this.platform.databaseUrl(service), options: '-c jit=off' });
       await client.connect();
       this.clients.set(service, client);
     }

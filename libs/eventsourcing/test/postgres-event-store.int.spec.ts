@@ -177,6 +177,36 @@ describe('PostgreSQL event store', () => {
       }
     });
 
+    it('reads in transaction id order where the ids cross a power of ten, and skips none of them', async () => {
+      // the ids are set by hand, far below any running transaction: 1000 took its position first
+      const own = await createEventStoreDatabase('es_xid_digits', 1);
+      const ownStore = new PostgresEventStore(own.pool);
+      try {
+        const inserted: string[] = [];
+        for (const transactionId of ['1000', '999', '99']) {
+          const streamId = `service-${randomUUID()}`;
+          const event = serviceActivated(streamId);
+          await own.pool.query(
+            `INSERT INTO event_store.events (transaction_id, stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
+             VALUES ($1::xid8, $2, 1, $3, $4, 1, $5, $6)`,
+            [transactionId, streamId, event.eventId, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata)],
+          );
+          inserted.push(event.eventId);
+        }
+        // two by two: the first batch's checkpoint must not pass over the third event
+        const read: StoredEvent[] = [];
+        let checkpoint = initialCheckpoint;
+        for (let batch = await ownStore.readAll({ after: checkpoint, limit: 2 }); batch.events.length > 0; batch = await ownStore.readAll({ after: checkpoint, limit: 2 })) {
+          read.push(...batch.events);
+          checkpoint = batch.checkpoint;
+        }
+        expect(read.map((event) => event.position.transactionId)).toEqual(['99', '999', '1000']);
+        expect(read.map((event) => event.eventId)).toEqual([...inserted].reverse());
+      } finally {
+        await own.drop();
+      }
+    });
+
     it('returns an event whose transaction took its position first but committed last, where ordering by position alone skips it', async () => {
       const early = new Client({ connectionString: database.url });
       await early.connect();

@@ -102,6 +102,11 @@ export const streamVersionSql = `
  * hold every store's log back. So the horizon is the oldest running transaction that is not known
  * to belong to another database. When in doubt (it ended meanwhile, or this role may not see the
  * other sessions) a transaction is kept: the horizon can only be too early, never too late.
+ *
+ * The ORDER BY names the table's columns: an unqualified name would be the select list's
+ * `transaction_id::text`, sorted as text ('1000' before '999'), which mixes up a batch whose
+ * transaction ids cross a power of ten (the checkpoint then passes over the smaller ones for good)
+ * and cannot use the index, so every batch sorted all that follows the checkpoint.
  */
 export const readAllSql = `
   WITH snapshot AS (SELECT pg_current_snapshot() AS current)
@@ -114,7 +119,7 @@ export const readAllSql = `
              WHERE xid(running) NOT IN (SELECT backend_xid FROM pg_stat_activity
                                          WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database())),
            pg_snapshot_xmax(snapshot.current))
-   ORDER BY transaction_id, global_position
+   ORDER BY events.transaction_id, events.global_position
    LIMIT $3`;
 
 /** $1 transaction id, $2 global position: what is stored after a checkpoint. */
