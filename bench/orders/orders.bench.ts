@@ -43,25 +43,41 @@ interface Customer {
   paymentMethodId: string;
 }
 
-/** Order events as they arrive on the topic: OrderDelivered per order, in monotonic ms. */
+/** The moments an order's events were published (producer timestamps, epoch ms), for the hop breakdown. */
+type Stage = 'OrderPlaced' | 'InvoiceIssued' | 'InvoicePaid' | 'OrderDelivered';
+const STAGES: readonly string[] = ['OrderPlaced', 'InvoiceIssued', 'InvoicePaid', 'OrderDelivered'];
+
+/**
+ * Order and invoice events as they arrive on their topics: OrderDelivered per order, in monotonic
+ * ms, and when each stage of an order was published, from the relays' message timestamps.
+ */
 class DeliveryWatcher {
   private readonly delivered = new Map<string, number>();
   private readonly waiting = new Map<string, (at: number) => void>();
+  readonly published = new Map<string, Partial<Record<Stage, number>>>();
+  /** When this watcher read each OrderDelivered, epoch ms. */
+  readonly readAt = new Map<string, number>();
   private consumer?: Consumer;
 
-  async start(topic: string): Promise<void> {
+  async start(ordersTopic: string, invoicesTopic: string): Promise<void> {
     this.consumer = testKafka('bench-orders-watcher').consumer({ groupId: `bench-orders-${randomUUID()}`, maxWaitTimeInMs: 20 });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topic, fromBeginning: true });
+    await this.consumer.subscribe({ topics: [ordersTopic, invoicesTopic], fromBeginning: true });
     await this.consumer.run({
       partitionsConsumedConcurrently: 3,
       eachMessage: async ({ message }) => {
         const at = performance.now();
-        const envelope = JSON.parse(String(message.value)) as { type: string; data: { orderId: string } };
-        if (envelope.type !== 'OrderDelivered' || this.delivered.has(envelope.data.orderId)) return;
-        this.delivered.set(envelope.data.orderId, at);
-        this.waiting.get(envelope.data.orderId)?.(at);
-        this.waiting.delete(envelope.data.orderId);
+        const envelope = JSON.parse(String(message.value)) as { type: string; data: { orderId?: string; source?: { kind: string; orderId?: string } } };
+        const orderId = envelope.data.orderId ?? (envelope.data.source?.kind === 'order' ? envelope.data.source.orderId : undefined);
+        if (!orderId || !STAGES.includes(envelope.type)) return;
+        const stages = this.published.get(orderId) ?? {};
+        stages[envelope.type as Stage] ??= Number(message.timestamp);
+        this.published.set(orderId, stages);
+        if (envelope.type !== 'OrderDelivered' || this.delivered.has(orderId)) return;
+        this.readAt.set(orderId, Date.now());
+        this.delivered.set(orderId, at);
+        this.waiting.get(orderId)?.(at);
+        this.waiting.delete(orderId);
       },
     });
   }
@@ -112,10 +128,15 @@ async function registerCustomer(platform: PlatformUnderTest, index: number): Pro
 }
 
 /** POST /orders; resolves with the order id and the moment the request was sent. */
-async function placeOrder(platform: PlatformUnderTest, customer: Customer, sequence: number): Promise<{ orderId: string; postedAt: number }> {
+async function placeOrder(
+  platform: PlatformUnderTest,
+  customer: Customer,
+  sequence: number,
+): Promise<{ orderId: string; postedAt: number; sentAt: number; answeredAt: number }> {
   const basket = baskets[customer.subsidiary];
   const item = basket.items[sequence % basket.items.length];
   const postedAt = performance.now();
+  const sentAt = Date.now();
   const placed = await call<{ orderId: string }>(`${platform.url('order')}/orders`, 'POST', customer.token, {
     subsidiary: customer.subsidiary,
     items: [{ ...item, quantity: 1 }],
@@ -123,7 +144,7 @@ async function placeOrder(platform: PlatformUnderTest, customer: Customer, seque
     paymentMethodId: customer.paymentMethodId,
   });
   if (placed.status !== 201) throw new Error(`POST /orders answered ${placed.status}: ${JSON.stringify(placed.body)}`);
-  return { orderId: placed.body.orderId, postedAt };
+  return { orderId: placed.body.orderId, postedAt, sentAt, answeredAt: Date.now() };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -134,13 +155,19 @@ function percentile(sorted: number[], p: number): number {
 async function steadyRun(platform: PlatformUnderTest, watcher: DeliveryWatcher, customers: Customer[], ordersPerSecond: number, seconds: number) {
   const total = ordersPerSecond * seconds;
   const latencies: Promise<number>[] = [];
+  const placed: { orderId: string; sentAt: number; answeredAt: number }[] = [];
   const started = performance.now();
   let posted = 0;
   while (posted < total) {
     const due = Math.min(total, Math.floor(((performance.now() - started) / 1_000) * ordersPerSecond) + 1);
     for (; posted < due; posted++) {
       const customer = customers[posted % customers.length];
-      latencies.push(placeOrder(platform, customer, posted).then(async ({ orderId, postedAt }) => (await watcher.deliveredAt(orderId)) - postedAt));
+      latencies.push(
+        placeOrder(platform, customer, posted).then(async (order) => {
+          placed.push(order);
+          return (await watcher.deliveredAt(order.orderId)) - order.postedAt;
+        }),
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -154,8 +181,48 @@ async function steadyRun(platform: PlatformUnderTest, watcher: DeliveryWatcher, 
     p90Ms: percentile(sorted, 90),
     p99Ms: percentile(sorted, 99),
     maxMs: Math.round(sorted[sorted.length - 1]),
+    hops: hopBreakdown(watcher, placed),
   };
 }
+
+/**
+ * Where an order's time goes, hop by hop, p50/p99 in ms: the POST, until the order relay publishes
+ * OrderPlaced, until invoicing's relay publishes InvoiceIssued and then InvoicePaid, until the order
+ * relay publishes OrderDelivered, until the watcher reads it. Publication times are the producers'
+ * message timestamps (same machine, same clock).
+ */
+function hopBreakdown(watcher: DeliveryWatcher, placed: readonly { orderId: string; sentAt: number; answeredAt: number }[]) {
+  const hops: Record<string, number[]> = {
+    'POST answered': [],
+    'OrderPlaced published': [],
+    'InvoiceIssued published': [],
+    'InvoicePaid published': [],
+    'OrderDelivered published': [],
+    'OrderDelivered read': [],
+  };
+  for (const { orderId, sentAt, answeredAt } of placed) {
+    const { OrderPlaced: placedAt, InvoiceIssued: issuedAt, InvoicePaid: paidAt, OrderDelivered: deliveredAt } = watcher.published.get(orderId) ?? {};
+    const readAt = watcher.readAt.get(orderId);
+    if (placedAt === undefined || issuedAt === undefined || paidAt === undefined || deliveredAt === undefined || readAt === undefined) continue;
+    hops['POST answered'].push(answeredAt - sentAt);
+    hops['OrderPlaced published'].push(placedAt - sentAt);
+    hops['InvoiceIssued published'].push(issuedAt - placedAt);
+    hops['InvoicePaid published'].push(paidAt - issuedAt);
+    hops['OrderDelivered published'].push(deliveredAt - paidAt);
+    hops['OrderDelivered read'].push(readAt - deliveredAt);
+  }
+  return Object.fromEntries(
+    Object.entries(hops).map(([hop, values]) => {
+      const sorted = values.sort((a, b) => a - b);
+      return [hop, sorted.length ? { p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99) } : undefined];
+    }),
+  );
+}
+
+const describeHops = (hops: ReturnType<typeof hopBreakdown>) =>
+  Object.entries(hops)
+    .map(([hop, figures]) => `${hop} +${figures?.p50Ms ?? '?'}/${figures?.p99Ms ?? '?'}`)
+    .join(', ');
 
 /** A backlog of orders posted by concurrent clients: orders/s until the last one is delivered. */
 async function burstRun(platform: PlatformUnderTest, watcher: DeliveryWatcher, customers: Customer[], orders: number, concurrency: number) {
@@ -190,7 +257,7 @@ async function main(): Promise<void> {
   const platform = await PlatformUnderTest.start({ services: ['order', 'invoicing'], readyTimeoutMs: 120_000, env: profile });
   const watcher = new DeliveryWatcher();
   try {
-    await watcher.start(platform.topic(topics.orders));
+    await watcher.start(platform.topic(topics.orders), platform.topic(topics.invoices));
     const customers: Customer[] = [];
     for (let index = 0; index < CUSTOMERS; index += 20) {
       customers.push(...(await Promise.all(Array.from({ length: Math.min(20, CUSTOMERS - index) }, (_, offset) => registerCustomer(platform, index + offset)))));
@@ -216,6 +283,7 @@ async function main(): Promise<void> {
       process.stdout.write(
         `steady ${steady.targetOrdersPerSecond} orders/s for ${STEADY.seconds} s (${steady.orders} orders, posted at ${steady.achievedOrdersPerSecond}/s): POST → delivered p50 ${steady.p50Ms} ms, p90 ${steady.p90Ms} ms, p99 ${steady.p99Ms} ms, max ${steady.maxMs} ms\n`,
       );
+      process.stdout.write(`  hops (p50/p99 ms): ${describeHops(steady.hops)}\n`);
     }
     const atTarget = runs.find((run) => run.targetOrdersPerSecond === TARGET.atOrdersPerSecond);
 
