@@ -1,7 +1,7 @@
 // The PostgreSQL event store: the shared contract, and what only PostgreSQL has to prove — the
 // migrations, multi-statement batches, NOTIFY, and a log that never skips a late commit.
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { EVENT_APPENDED_CHANNEL, PostgresEventStore, initialCheckpoint, type StoredEvent } from '../src';
 import { createEventStoreDatabase, type EventStoreDatabase } from './event-store-database';
 import { eventStoreContractSuite } from './event-store-contract';
@@ -10,6 +10,11 @@ import { renewModeChanged, serviceActivated, serviceHistory } from './sample-eve
 eventStoreContractSuite('PostgreSQL event store contract', async () => {
   const database = await createEventStoreDatabase('es_contract');
   return { store: new PostgresEventStore(database.dataSource), close: () => database.drop() };
+});
+
+eventStoreContractSuite('PostgreSQL event store contract, without prepared statements', async () => {
+  const database = await createEventStoreDatabase('es_contract_plain');
+  return { store: new PostgresEventStore(database.dataSource, { preparedStatements: false }), close: () => database.drop() };
 });
 
 describe('PostgreSQL event store', () => {
@@ -104,6 +109,28 @@ describe('PostgreSQL event store', () => {
     });
     await expect(optimistic.append(streamId, [renewModeChanged(streamId)], { expectedVersion: 1 })).rejects.toMatchObject({ expected: 1, actual: 2 });
     expect((await store.readStream(streamId)).events.map((event) => event.eventId)).toEqual([activated.eventId, changed.eventId]);
+  });
+
+  it('prepares its hot statements once per connection, or none when told not to', async () => {
+    const preparedOn = async (options: { preparedStatements: boolean }) => {
+      // one connection: the session whose prepared statements are listed is the store's
+      const single = new Pool({ connectionString: database.url, max: 1 });
+      try {
+        const own = new PostgresEventStore(single, options);
+        const streamId = `service-${randomUUID()}`;
+        const [activated, changed] = serviceHistory(streamId, 2);
+        await own.append(streamId, [activated], { expectedVersion: 'noStream' });
+        await own.append(streamId, [changed], { expectedVersion: 1 });
+        await own.readStream(streamId);
+        await own.readAll({ after: initialCheckpoint, limit: 10 });
+        const { rows } = await single.query<{ name: string }>('SELECT name FROM pg_prepared_statements ORDER BY name');
+        return rows.map((row) => row.name);
+      } finally {
+        await single.end();
+      }
+    };
+    await expect(preparedOn({ preparedStatements: true })).resolves.toEqual(['event_store_insert_at_version', 'event_store_read_all', 'event_store_read_stream']);
+    await expect(preparedOn({ preparedStatements: false })).resolves.toEqual([]);
   });
 
   it('notifies its channel when an append commits, and not when one is refused', async () => {

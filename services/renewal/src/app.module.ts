@@ -33,6 +33,7 @@ export class AppModule {
         databaseModule({
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
+          preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
           applicationName: 'renewal',
           entities: scheduleEntities,
           migrations: renewalMigrations,

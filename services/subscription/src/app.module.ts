@@ -37,6 +37,7 @@ export class AppModule {
         databaseModule({
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
+          preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
           applicationName: 'subscription',
           entities: [ServiceRecord, AutorenewSetting],
           migrations: subscriptionMigrations,

@@ -8,7 +8,11 @@ import type { Backlog, EventStore, GlobalCheckpoint, ReadAllBatch } from '../eve
 import { poolOf, type PostgresConnection } from '../postgres/postgres-connection';
 import { kafkaMessageOf, publishAsStored, type OutboxMessageMapper } from './outbox-messages';
 import { OutboxRelayMetrics } from './outbox-relay-metrics';
+import { namedStatement, runStatement } from '../postgres/named-statements';
 import { loadCheckpointSql, peekCheckpointSql, releaseRelayLockSql, saveCheckpointSql, tryRelayLockSql } from './outbox-sql';
+
+/** Saved after every batch published: prepared (see named-statements). */
+const saveCheckpointStatement = namedStatement('outbox_checkpoint_save', saveCheckpointSql);
 
 /** The subset of a pino (or console) logger the relay writes to. */
 export interface RelayLogger {
@@ -230,7 +234,7 @@ export class OutboxRelay {
     if (batch.events.length === 0) return;
     const messages = batch.events.flatMap((event) => this.toMessages(event)).map(kafkaMessageOf);
     if (messages.length > 0) await this.producer.send({ topic: this.topic, acks: -1, messages });
-    await client.query(saveCheckpointSql, [this.name, batch.checkpoint.transactionId, batch.checkpoint.globalPosition]);
+    await runStatement(client, saveCheckpointStatement, [this.name, batch.checkpoint.transactionId, batch.checkpoint.globalPosition]);
     this.published.messages += messages.length;
     this.published.events += batch.events.length;
     this.metrics?.published.inc({ relay: this.name }, messages.length);

@@ -1,6 +1,6 @@
 // The default event store: one table in the service's own PostgreSQL database.
 import type { EventMetadata } from '@billing/contracts';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { assertAppendable, assertExpectedVersion } from '../event-store/append-rules';
 import type {
   AppendOptions,
@@ -31,13 +31,30 @@ import {
   STREAM_VERSION_CONSTRAINT,
   streamVersionSql,
 } from './event-store-sql';
+import { namedStatement, preparedStatementsEnabled, runStatement, type NamedStatement } from './named-statements';
 import { poolOf, type PostgresConnection } from './postgres-connection';
 
 export interface PostgresEventStoreOptions {
   upcasters?: readonly Upcaster[];
   /** Rows per INSERT statement when one append carries very many events. */
   insertChunkSize?: number;
+  /**
+   * Run the hot statements as named, prepared statements: parsed and planned once per connection.
+   * False behind a pooler in transaction mode, which shares no prepared statement between
+   * transactions. Default: the process's setting (see usePreparedStatements).
+   */
+  preparedStatements?: boolean;
 }
+
+/** The statements every append and read runs, named once for all stores of the process. */
+const statements = {
+  insertAtVersion: namedStatement('event_store_insert_at_version', insertEventsAtVersionSql),
+  insert: namedStatement('event_store_insert', insertEventsSql),
+  appendPrecheck: namedStatement('event_store_append_precheck', appendPrecheckSql),
+  readStream: namedStatement('event_store_read_stream', readStreamSql),
+  readAll: namedStatement('event_store_read_all', readAllSql),
+  streamVersion: namedStatement('event_store_stream_version', streamVersionSql),
+} satisfies Record<string, NamedStatement>;
 
 interface StoredRow {
   stream_id: string;
@@ -82,7 +99,7 @@ export type TransactionalEventsBuilder<E extends DomainEvent = DomainEvent> = (c
  * Runs one statement in a transaction the caller holds open and returns its rows: a pg client's
  * or a TypeORM manager's `query`, adapted.
  */
-export type TransactionQuery = <Row = Record<string, unknown>>(text: string, parameters: unknown[]) => Promise<Row[]>;
+export type TransactionQuery = <Row = Record<string, unknown>>(text: string, parameters: unknown[], name?: string) => Promise<Row[]>;
 
 const MAX_APPEND_ATTEMPTS = 5;
 
@@ -92,6 +109,7 @@ export class PostgresEventStore implements EventStore {
   readonly pool: Pool;
   private readonly upcasting: UpcasterChain;
   private readonly insertChunkSize: number;
+  private readonly prepared: boolean;
 
   /**
    * @param connection a pg Pool or an initialized TypeORM DataSource (its pool is used). Give
@@ -101,6 +119,7 @@ export class PostgresEventStore implements EventStore {
     this.pool = poolOf(connection);
     this.upcasting = upcasterChain(options.upcasters);
     this.insertChunkSize = options.insertChunkSize ?? 1_000;
+    this.prepared = options.preparedStatements ?? preparedStatementsEnabled();
   }
 
   async append<E extends DomainEvent>(streamId: string, events: readonly NewEvent<E>[], { expectedVersion }: AppendOptions): Promise<AppendResult> {
@@ -158,7 +177,8 @@ export class PostgresEventStore implements EventStore {
 
   /** The guarded INSERT (see insertEventsAtVersionSql) on the pool, a client or a caller's transaction. */
   private async insertAtVersion(query: TransactionQuery, streamId: string, events: readonly NewEvent[], base: number): Promise<AppendOutcome> {
-    const inserted = await query<{ transaction_id: string; global_position: string }>(insertEventsAtVersionSql, [streamId, JSON.stringify(this.rowsOf(events, base)), base]);
+    const { text, name } = statements.insertAtVersion;
+    const inserted = await query<{ transaction_id: string; global_position: string }>(text, [streamId, JSON.stringify(this.rowsOf(events, base)), base], name);
     if (inserted.length === 0) return { raced: 'elsewhere' };
     return { result: { nextExpectedVersion: base + events.length, lastPosition: lastPositionOf(inserted) } };
   }
@@ -166,7 +186,7 @@ export class PostgresEventStore implements EventStore {
   /** One INSERT, its own transaction. */
   private async appendInOneStatement(streamId: string, events: readonly NewEvent[], base: number): Promise<AppendOutcome> {
     try {
-      return await this.insertAtVersion(queryOn(this.pool), streamId, events, base);
+      return await this.insertAtVersion(this.queryOn(this.pool), streamId, events, base);
     } catch (error) {
       const constraint = uniqueViolation(error);
       if (constraint === STREAM_VERSION_CONSTRAINT) return { raced: 'streamVersion' };
@@ -202,12 +222,12 @@ export class PostgresEventStore implements EventStore {
       const events = await eventsOf(client);
       const base = optimisticBase(expectedVersion);
       if (optimistic && base !== undefined && events.length > 0 && events.length <= this.insertChunkSize) {
-        const outcome = await this.insertAtVersion(queryOn(client), streamId, events, base);
+        const outcome = await this.insertAtVersion(this.queryOn(client), streamId, events, base);
         await client.query('result' in outcome ? 'COMMIT' : 'ROLLBACK');
         return outcome;
       }
       const eventIds = events.map((event) => event.eventId.toLowerCase());
-      const { rows } = await client.query<{ current_version: number; stored: AlreadyStored[] }>(appendPrecheckSql, [streamId, eventIds]);
+      const { rows } = await this.run<{ current_version: number; stored: AlreadyStored[] }>(client, statements.appendPrecheck, [streamId, eventIds]);
       const currentVersion = rows[0].current_version;
       const stored = new Map(rows[0].stored.map((row) => [row.eventId.toLowerCase(), row]));
 
@@ -225,7 +245,7 @@ export class PostgresEventStore implements EventStore {
       const positions: { transaction_id: string; global_position: string }[] = [];
       for (let start = 0; start < fresh.length; start += this.insertChunkSize) {
         const chunk = this.rowsOf(fresh.slice(start, start + this.insertChunkSize), currentVersion + start);
-        const inserted = await client.query<{ transaction_id: string; global_position: string }>(insertEventsSql, [streamId, JSON.stringify(chunk)]);
+        const inserted = await this.run<{ transaction_id: string; global_position: string }>(client, statements.insert, [streamId, JSON.stringify(chunk)]);
         positions.push(...inserted.rows);
       }
       await client.query('COMMIT');
@@ -259,25 +279,26 @@ export class PostgresEventStore implements EventStore {
     if (events.length === 0) return { nextExpectedVersion: base };
     const outcome = await this.insertAtVersion(query, streamId, events, base);
     if ('result' in outcome) return outcome.result;
-    const [{ current_version }] = await query<{ current_version: number }>(streamVersionSql, [streamId]);
+    const [{ current_version }] = await query<{ current_version: number }>(statements.streamVersion.text, [streamId], statements.streamVersion.name);
     throw new WrongExpectedVersionError(streamId, expectedVersion, current_version);
   }
 
   /** `readStream` inside a transaction the caller holds open: it sees what the transaction wrote. */
   async readStreamIn<E extends DomainEvent = DomainEvent>(query: TransactionQuery, streamId: string): Promise<ReadStreamResult<E>> {
-    const events = (await query<StoredRow>(readStreamSql, [streamId, 1])).map((row) => this.toStoredEvent<E>(row));
+    const { text, name } = statements.readStream;
+    const events = (await query<StoredRow>(text, [streamId, 1], name)).map((row) => this.toStoredEvent<E>(row));
     return { events, currentVersion: events.at(-1)?.streamVersion ?? 0 };
   }
 
   async readStream<E extends DomainEvent = DomainEvent>(streamId: string, { from = 1 }: ReadStreamOptions = {}): Promise<ReadStreamResult<E>> {
-    const { rows } = await this.pool.query<StoredRow>(readStreamSql, [streamId, from]);
+    const { rows } = await this.run<StoredRow>(this.pool, statements.readStream, [streamId, from]);
     const events = rows.map((row) => this.toStoredEvent<E>(row));
     const currentVersion = events.length > 0 ? events[events.length - 1].streamVersion : from > 1 ? await this.currentVersion(streamId) : 0;
     return { events, currentVersion };
   }
 
   async readAll<E extends DomainEvent = DomainEvent>({ after, limit }: ReadAllOptions): Promise<ReadAllBatch<E>> {
-    const { rows } = await this.pool.query<StoredRow>(readAllSql, [after.transactionId, after.globalPosition, limit]);
+    const { rows } = await this.run<StoredRow>(this.pool, statements.readAll, [after.transactionId, after.globalPosition, limit]);
     const events = rows.map((row) => this.toStoredEvent<E>(row));
     return { events, checkpoint: events.length > 0 ? events[events.length - 1].position : after };
   }
@@ -291,8 +312,18 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async currentVersion(streamId: string): Promise<number> {
-    const { rows } = await this.pool.query<{ current_version: number }>(streamVersionSql, [streamId]);
+    const { rows } = await this.run<{ current_version: number }>(this.pool, statements.streamVersion, [streamId]);
     return rows[0].current_version;
+  }
+
+  private run<Row extends QueryResultRow>(on: Pool | PoolClient, statement: NamedStatement, values: unknown[]): Promise<QueryResult<Row>> {
+    return runStatement<Row>(on, statement, values, this.prepared);
+  }
+
+  /** A pool's or a client's `query` as a TransactionQuery, naming the statements it is told to. */
+  private queryOn(on: Pool | PoolClient): TransactionQuery {
+    return async <Row>(text: string, parameters: unknown[], name?: string) =>
+      (await runStatement(on, { text, name: name ?? '' }, parameters, this.prepared && name !== undefined)).rows as Row[];
   }
 
   private toStoredEvent<E extends DomainEvent>(row: StoredRow): StoredEvent<E> {
@@ -309,11 +340,6 @@ export class PostgresEventStore implements EventStore {
       storedAt: row.created_at.toISOString(),
     } as StoredEvent<E>;
   }
-}
-
-/** A pool's or a client's `query`, answering rows (see TransactionQuery). */
-function queryOn(on: Pick<Pool, 'query'>): TransactionQuery {
-  return async <Row>(text: string, parameters: unknown[]) => (await on.query(text, parameters)).rows as Row[];
 }
 
 /** Positions come from one sequence inside one transaction: the largest is the last. */

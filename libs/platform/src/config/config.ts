@@ -61,6 +61,11 @@ export function serviceConfigSchema(defaults: { port: number; database: string }
     HOST: z.string().min(1).default('0.0.0.0'),
     DATABASE_URL: postgresUrlSchema.default(`postgres://postgres@127.0.0.1:5432/${defaults.database}`),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    /**
+     * The hot statements prepared once per connection (see the event store). False behind a
+     * pooler in transaction mode (PgBouncer before 1.21), which keeps no statement across transactions.
+     */
+    DATABASE_PREPARED_STATEMENTS: booleanFlag.default(true),
     KAFKA_BROKERS: kafkaBrokersSchema.default(['127.0.0.1:9092']),
     KAFKA_CLIENT_ID: z.string().min(1).optional(),
     /** Prefixes every topic name (`<prefix>.billing.orders.v1`): isolates test runs and tenants. */

@@ -2,6 +2,7 @@
 // migrations (never synchronize) run under an advisory lock so replicas can boot together.
 import type { DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { usePreparedStatements } from '@billing/eventsourcing';
 import { Client } from 'pg';
 import type { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
 import { postgresSsl } from './postgres-ssl';
@@ -10,6 +11,8 @@ export interface DatabaseOptions {
   url: string;
   poolSize: number;
   applicationName: string;
+  /** Prepare the store's and the consumers' hot statements (default true; see DATABASE_PREPARED_STATEMENTS). */
+  preparedStatements?: boolean;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities?: MixedList<Function | string | EntitySchema>;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -36,6 +39,8 @@ export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
 }
 
 export function databaseModule(options: DatabaseOptions): DynamicModule {
+  // for the whole process, before any store or consumer runs a statement
+  usePreparedStatements(options.preparedStatements ?? true);
   // no retry loop at boot: the process fails fast and its supervisor restarts it
   return TypeOrmModule.forRoot({ ...dataSourceOptions(options), retryAttempts: 0 });
 }

@@ -10,19 +10,23 @@
 // their ids in one order and the lock in the other (number 2 before number 1 in the log). The
 // statement therefore first takes a transaction-level advisory lock on the series, which assigns
 // no id: the issue that gets it first gets the smaller id and the smaller number.
+import { namedStatement, runStatement } from '@billing/eventsourcing';
 import type { PoolClient } from 'pg';
 
 /** Advisory lock namespace (the two-int4 key space) of invoice series; one per series in it. */
 export const SERIES_LOCK_NAMESPACE = 7_320_200;
 
-const takeNextNumberSql = `
+const takeNextNumberSql = namedStatement(
+  'invoice_series_take_next_number',
+  `
   WITH series_locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(${SERIES_LOCK_NAMESPACE}, hashtext($1::text)))
   INSERT INTO invoice_series (series, last_number, last_issued_at)
   SELECT $1::text, 1, $2::timestamptz FROM series_locked
   ON CONFLICT (series) DO UPDATE
      SET last_number = invoice_series.last_number + 1,
          last_issued_at = GREATEST(invoice_series.last_issued_at, EXCLUDED.last_issued_at)
-  RETURNING last_number, last_issued_at`;
+  RETURNING last_number, last_issued_at`,
+);
 
 export type TakenNumber = Readonly<{
   sequence: number;
@@ -34,6 +38,6 @@ export type TakenNumber = Readonly<{
 }>;
 
 export async function takeNextNumber(client: PoolClient, series: string, now: string): Promise<TakenNumber> {
-  const { rows } = await client.query<{ last_number: number; last_issued_at: Date }>(takeNextNumberSql, [series, now]);
+  const { rows } = await runStatement<{ last_number: number; last_issued_at: Date }>(client, takeNextNumberSql, [series, now]);
   return { sequence: rows[0].last_number, issuedAt: rows[0].last_issued_at.toISOString() };
 }

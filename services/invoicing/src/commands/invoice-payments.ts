@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EventMetadata } from '@billing/contracts';
-import { derivedEventId, WrongExpectedVersionError } from '@billing/eventsourcing';
+import { derivedEventId, namedStatement, runStatement, WrongExpectedVersionError } from '@billing/eventsourcing';
 import { CLOCK, type Clock } from '@billing/platform';
 import { paymentMethodOf, type CustomerAccountState } from '../domain/customer-account';
 import { type InvoiceEvent, type InvoiceState, type PaymentFailureReason } from '../domain/invoice';
@@ -36,11 +36,12 @@ export type KnownInvoice = Readonly<{ invoice: LoadedInvoice; account?: Customer
 
 const MAX_ATTEMPTS = 3;
 
-const insertInFlightSql = `
-  INSERT INTO payment_attempts_in_flight (idempotency_key, invoice_id, attempt, customer_id, currency, amount)
-  VALUES ($1, $2, $3, $4, $5, $6)`;
+const insertInFlightSql = namedStatement(
+  'payment_attempt_in_flight_insert',
+  `INSERT INTO payment_attempts_in_flight (idempotency_key, invoice_id, attempt, customer_id, currency, amount) VALUES ($1, $2, $3, $4, $5, $6)`,
+);
 
-const deleteInFlightSql = `DELETE FROM payment_attempts_in_flight WHERE idempotency_key = $1`;
+const deleteInFlightSql = namedStatement('payment_attempt_in_flight_delete', `DELETE FROM payment_attempts_in_flight WHERE idempotency_key = $1`);
 
 function outcomeOf(charge: ChargeOutcome): PaymentOutcome {
   return charge.status === 'succeeded'
@@ -89,7 +90,7 @@ export class InvoicePayments {
           const [event] = decideInvoice({ type: 'StartPaymentAttempt', data: { invoiceId, attempt, paymentId, paymentMethod: chosen, startedAt } }, state);
           if (event.type === 'PaymentAttemptStarted') {
             const { idempotencyKey, customerId, amount } = event.data;
-            await client.query(insertInFlightSql, [idempotencyKey, invoiceId, attempt, customerId, amount.currency, amount.value]);
+            await runStatement(client, insertInFlightSql, [idempotencyKey, invoiceId, attempt, customerId, amount.currency, amount.value]);
           }
           started = event;
           // a fresh id: a concurrent payer's start then meets a version conflict, not a replay of this one
@@ -225,7 +226,7 @@ export class InvoicePayments {
         const recorded = await this.invoices.appendDecided(invoiceId, loaded, async (client) => {
           const events = decideInvoice({ type: 'RecordPaymentOutcome', data: { invoiceId, attempt, outcome, reconciled, at } }, state);
           const pendingKey = state.status === 'paymentPending' ? state.pendingAttempt.idempotencyKey : undefined;
-          if (events.length > 0 && pendingKey) await client.query(deleteInFlightSql, [pendingKey]);
+          if (events.length > 0 && pendingKey) await runStatement(client, deleteInFlightSql, [pendingKey]);
           return events.map((event) => ({ ...event, eventId: derivedEventId(`${invoiceId}:${attempt}`, `outcome:${event.type}`), metadata: metadataOf(at) }));
         });
         return recorded.state;

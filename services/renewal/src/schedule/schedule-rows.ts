@@ -4,19 +4,43 @@
 // before it appends to the term's stream, so writers queue instead of deadlocking.
 import type { Period, RenewDay } from '@billing/billing-kernel';
 import type { RenewMode, Universe } from '@billing/contracts';
+import { namedStatement, runStatement, runStatementWith, type NamedStatement } from '@billing/eventsourcing';
+import type { PoolClient, QueryResultRow } from 'pg';
 import type { EntityManager } from 'typeorm';
 import type { RenewalTermStatus, ReminderDays } from '../domain/renewal-term';
 import type { TermStep } from '../domain/renewal-plan';
 
-/** Runs one statement and returns its rows (a TypeORM manager or a pg client, adapted). */
-export type Sql = <Row = Record<string, unknown>>(text: string, parameters?: unknown[]) => Promise<Row[]>;
+/**
+ * Runs one statement and returns its rows (a TypeORM manager or a pg client, adapted). Statements
+ * are prepared under their name when given one (the event store's), else under a name for their
+ * text: keep the texts constant, values go in the parameters.
+ */
+export type Sql = <Row = Record<string, unknown>>(text: string, parameters?: unknown[], name?: string) => Promise<Row[]>;
 
-export function sqlOf(manager: EntityManager): Sql {
-  return (text, parameters) => manager.query(text, parameters);
+/** The schedule's statements are a handful of constant texts: past this many, a text runs unprepared. */
+const MAX_NAMED_TEXTS = 100;
+const namesOfTexts = new Map<string, string>();
+
+/** The statement for `text`, named for the process's lifetime (the same text, the same name). */
+function statementOf(text: string, name?: string): NamedStatement | undefined {
+  if (name) return namedStatement(name, text);
+  let known = namesOfTexts.get(text);
+  if (!known && namesOfTexts.size < MAX_NAMED_TEXTS) namesOfTexts.set(text, (known = `renewal_schedule_${namesOfTexts.size + 1}`));
+  return known ? namedStatement(known, text) : undefined;
 }
 
-export function sqlOfClient(client: { query: (text: string, parameters?: unknown[]) => Promise<{ rows: unknown[] }> }): Sql {
-  return async <Row>(text: string, parameters?: unknown[]) => (await client.query(text, parameters)).rows as Row[];
+export function sqlOf(manager: EntityManager): Sql {
+  return async <Row>(text: string, parameters: unknown[] = [], name?: string) => {
+    const statement = statementOf(text, name);
+    return statement ? runStatementWith<Row & QueryResultRow>(manager, statement, parameters) : (manager.query(text, parameters) as Promise<Row[]>);
+  };
+}
+
+export function sqlOfClient(client: PoolClient): Sql {
+  return async <Row>(text: string, parameters: unknown[] = [], name?: string) => {
+    const statement = statementOf(text, name);
+    return (statement ? await runStatement<Row & QueryResultRow>(client, statement, parameters) : await client.query<Row & QueryResultRow>(text, parameters)).rows;
+  };
 }
 
 export type ServiceRow = {
