@@ -3,6 +3,7 @@
 // one partition, so an invoice row exists before its payments and credit notes reach it.
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConsumedEvent, Projection } from '@billing/messaging';
+import { namedStatement, runStatementWith } from '@billing/eventsourcing';
 import type { EntityManager } from 'typeorm';
 import { INVOICING_SETTINGS, type InvoicingSettings } from '../../invoicing-settings';
 import { BillRecord } from './bill-record.entity';
@@ -20,6 +21,22 @@ const creditInvoiceSql = `
                        ELSE status END,
          updated_at = $3
    WHERE bill_id = $1 AND kind = 'invoice'`;
+
+// Every invoice is issued and most are paid: those two as prepared statements (the rarer ones go
+// through TypeORM). Table names stay unqualified: a rebuild points search_path at its shadow schema.
+const insertIssuedSql = namedStatement(
+  'bills_projection_invoice_issued',
+  `INSERT INTO bills (bill_id, kind, customer_id, invoice_id, number, series, sequence, subsidiary, currency, category, status,
+                      total_without_tax, total_tax, total_with_tax, credited_amount, paid_amount, due_date, issued_at, document, updated_at)
+   VALUES ($1, 'invoice', $2, $1, $3, $4, $5, $6, $7, $8, 'unpaid', $9, $10, $11, 0, 0, $12::date, $13::timestamptz, $14::jsonb, $13::timestamptz)
+   ON CONFLICT DO NOTHING`,
+);
+
+const paidSql = namedStatement(
+  'bills_projection_invoice_paid',
+  `UPDATE bills SET status = 'paid', paid_amount = $2, paid_at = $3::timestamptz, updated_at = $3::timestamptz
+    WHERE bill_id = $1 AND kind = 'invoice' AND status = 'unpaid'`,
+);
 
 @Injectable()
 export class BillsProjection implements Projection<InvoicesTopicEnvelope> {
@@ -41,42 +58,26 @@ export class BillsProjection implements Projection<InvoicesTopicEnvelope> {
     switch (event.type) {
       case 'InvoiceIssued': {
         const { data } = event;
-        await manager
-          .createQueryBuilder()
-          .insert()
-          .into(BillRecord)
-          .values({
-            billId: data.invoiceId,
-            kind: 'invoice',
-            customerId: data.customerId,
-            invoiceId: data.invoiceId,
-            number: data.number,
-            series: data.series,
-            sequence: data.sequence,
-            subsidiary: data.subsidiary,
-            currency: data.currency,
-            category: data.category,
-            status: 'unpaid',
-            totalWithoutTax: data.totals.withoutTax.value,
-            totalTax: data.totals.tax.value,
-            totalWithTax: data.totals.withTax.value,
-            creditedAmount: 0,
-            paidAmount: 0,
-            dueDate: data.dueDate,
-            issuedAt: new Date(data.issuedAt),
-            document: data,
-            updatedAt: new Date(data.issuedAt),
-          })
-          .orIgnore()
-          .execute();
+        await runStatementWith(manager, insertIssuedSql, [
+          data.invoiceId,
+          data.customerId,
+          data.number,
+          data.series,
+          data.sequence,
+          data.subsidiary,
+          data.currency,
+          data.category,
+          data.totals.withoutTax.value,
+          data.totals.tax.value,
+          data.totals.withTax.value,
+          data.dueDate,
+          data.issuedAt,
+          JSON.stringify(data),
+        ]);
         return;
       }
       case 'InvoicePaid':
-        await manager.update(
-          BillRecord,
-          { billId: event.data.invoiceId, kind: 'invoice', status: 'unpaid' },
-          { status: 'paid', paidAmount: event.data.amount.value, paidAt: new Date(event.data.paidAt), updatedAt: new Date(event.data.paidAt) },
-        );
+        await runStatementWith(manager, paidSql, [event.data.invoiceId, event.data.amount.value, event.data.paidAt]);
         return;
       case 'InvoicePaymentFailed': {
         const { attempt, reason, retryable, failedAt } = event.data;

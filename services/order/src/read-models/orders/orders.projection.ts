@@ -3,6 +3,7 @@
 // one partition, and each update also names the statuses it may follow, so nothing regresses.
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConsumedEvent, Projection } from '@billing/messaging';
+import { namedStatement, runStatementWith } from '@billing/eventsourcing';
 import { In, type EntityManager } from 'typeorm';
 import type { OrderStatus } from '../../domain/order';
 import { ORDER_TOPICS, type OrderTopics } from '../../order-topics';
@@ -10,6 +11,35 @@ import { OrderRecord } from './order-record.entity';
 import { ordersTopicEvents, type OrdersTopicEnvelope } from './orders-topic-events';
 
 const unpaid: OrderStatus[] = ['checking', 'notPaid'];
+
+// The four steps every order takes, as prepared statements (the rarer ones go through TypeORM).
+// Table names stay unqualified: a rebuild points search_path at its shadow schema.
+const insertPlacedSql = namedStatement(
+  'orders_projection_placed',
+  `INSERT INTO orders (order_id, customer_id, subsidiary, currency, status, items, total_without_tax, total_tax, total_with_tax,
+                       auto_pay, payment_method_id, placed_at, updated_at)
+   VALUES ($1, $2, $3, $4, 'checking', $5::jsonb, $6, $7, $8, $9, $10, $11::timestamptz, $11::timestamptz)
+   ON CONFLICT DO NOTHING`,
+);
+
+const notPaidSql = namedStatement(
+  'orders_projection_not_paid',
+  `UPDATE orders SET status = 'notPaid', invoice_id = $2, amount_due = $3, not_paid_reason = $4, updated_at = $5::timestamptz
+    WHERE order_id = $1 AND status IN ('checking', 'notPaid')`,
+);
+
+const paidSql = namedStatement(
+  'orders_projection_paid',
+  `UPDATE orders SET status = 'delivering', invoice_id = $2, payment_id = $3, amount_due = 0, not_paid_reason = NULL,
+                     paid_at = $4::timestamptz, updated_at = $4::timestamptz
+    WHERE order_id = $1 AND status IN ('checking', 'notPaid')`,
+);
+
+const deliveredSql = namedStatement(
+  'orders_projection_delivered',
+  `UPDATE orders SET status = 'delivered', delivered_at = $2::timestamptz, updated_at = $2::timestamptz
+    WHERE order_id = $1 AND status IN ('checking', 'notPaid', 'delivering')`,
+);
 
 @Injectable()
 export class OrdersProjection implements Projection<OrdersTopicEnvelope> {
@@ -33,51 +63,29 @@ export class OrdersProjection implements Projection<OrdersTopicEnvelope> {
     switch (event.type) {
       case 'OrderPlaced': {
         const { data } = event;
-        await manager
-          .createQueryBuilder()
-          .insert()
-          .into(OrderRecord)
-          .values({
-            orderId: data.orderId,
-            customerId: data.customerId,
-            subsidiary: data.subsidiary,
-            currency: data.currency,
-            status: 'checking',
-            items: data.items,
-            totalWithoutTax: data.totals.withoutTax.value,
-            totalTax: data.totals.tax.value,
-            totalWithTax: data.totals.withTax.value,
-            autoPay: data.autoPay,
-            paymentMethodId: data.paymentMethodId ?? null,
-            placedAt: new Date(data.placedAt),
-            updatedAt: new Date(data.placedAt),
-          })
-          .orIgnore()
-          .execute();
+        await runStatementWith(manager, insertPlacedSql, [
+          data.orderId,
+          data.customerId,
+          data.subsidiary,
+          data.currency,
+          JSON.stringify(data.items),
+          data.totals.withoutTax.value,
+          data.totals.tax.value,
+          data.totals.withTax.value,
+          data.autoPay,
+          data.paymentMethodId ?? null,
+          data.placedAt,
+        ]);
         return;
       }
       case 'OrderNotPaid':
-        await update(unpaid, {
-          status: 'notPaid',
-          invoiceId: event.data.invoiceId,
-          amountDue: event.data.amountDue.value,
-          notPaidReason: event.data.reason,
-          updatedAt: new Date(event.data.notPaidAt),
-        });
+        await runStatementWith(manager, notPaidSql, [event.data.orderId, event.data.invoiceId, event.data.amountDue.value, event.data.reason, event.data.notPaidAt]);
         return;
       case 'OrderPaid':
-        await update(unpaid, {
-          status: 'delivering',
-          invoiceId: event.data.invoiceId,
-          paymentId: event.data.paymentId,
-          amountDue: 0,
-          notPaidReason: null,
-          paidAt: new Date(event.data.paidAt),
-          updatedAt: new Date(event.data.paidAt),
-        });
+        await runStatementWith(manager, paidSql, [event.data.orderId, event.data.invoiceId, event.data.paymentId, event.data.paidAt]);
         return;
       case 'OrderDelivered':
-        await update([...unpaid, 'delivering'], { status: 'delivered', deliveredAt: new Date(event.data.deliveredAt), updatedAt: new Date(event.data.deliveredAt) });
+        await runStatementWith(manager, deliveredSql, [event.data.orderId, event.data.deliveredAt]);
         return;
       case 'OrderCancelled':
         await update(unpaid, {
