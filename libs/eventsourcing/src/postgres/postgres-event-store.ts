@@ -97,7 +97,8 @@ export type TransactionalEventsBuilder<E extends DomainEvent = DomainEvent> = (c
 
 /**
  * Runs one statement in a transaction the caller holds open and returns its rows: a pg client's
- * or a TypeORM manager's `query`, adapted.
+ * or a TypeORM manager's `query`, adapted. `name` is the store's name for a hot statement: an
+ * adapter may prepare the statement under it (see runStatement / runStatementWith) or ignore it.
  */
 export type TransactionQuery = <Row = Record<string, unknown>>(text: string, parameters: unknown[], name?: string) => Promise<Row[]>;
 
