@@ -44,8 +44,9 @@ interface Customer {
 }
 
 /** The moments an order's events were published (producer timestamps, epoch ms), for the hop breakdown. */
-type Stage = 'OrderPlaced' | 'InvoiceIssued' | 'InvoicePaid' | 'OrderDelivered';
-const STAGES: readonly string[] = ['OrderPlaced', 'InvoiceIssued', 'InvoicePaid', 'OrderDelivered'];
+const STAGES = ['OrderPlaced', 'InvoiceIssued', 'InvoicePaid', 'OrderDelivered'] as const;
+type Stage = (typeof STAGES)[number];
+const isStage = (type: string): type is Stage => (STAGES as readonly string[]).includes(type);
 
 /**
  * Order and invoice events as they arrive on their topics: OrderDelivered per order, in monotonic
@@ -55,8 +56,6 @@ class DeliveryWatcher {
   private readonly delivered = new Map<string, number>();
   private readonly waiting = new Map<string, (at: number) => void>();
   readonly published = new Map<string, Partial<Record<Stage, number>>>();
-  /** When this watcher read each OrderDelivered, epoch ms. */
-  readonly readAt = new Map<string, number>();
   private consumer?: Consumer;
 
   async start(ordersTopic: string, invoicesTopic: string): Promise<void> {
@@ -69,17 +68,21 @@ class DeliveryWatcher {
         const at = performance.now();
         const envelope = JSON.parse(String(message.value)) as { type: string; data: { orderId?: string; source?: { kind: string; orderId?: string } } };
         const orderId = envelope.data.orderId ?? (envelope.data.source?.kind === 'order' ? envelope.data.source.orderId : undefined);
-        if (!orderId || !STAGES.includes(envelope.type)) return;
+        if (!orderId || !isStage(envelope.type)) return;
         const stages = this.published.get(orderId) ?? {};
-        stages[envelope.type as Stage] ??= Number(message.timestamp);
+        stages[envelope.type] ??= Number(message.timestamp);
         this.published.set(orderId, stages);
         if (envelope.type !== 'OrderDelivered' || this.delivered.has(orderId)) return;
-        this.readAt.set(orderId, Date.now());
         this.delivered.set(orderId, at);
         this.waiting.get(orderId)?.(at);
         this.waiting.delete(orderId);
       },
     });
+  }
+
+  /** When this watcher read the order's OrderDelivered (monotonic ms), once it has. */
+  readAt(orderId: string): number | undefined {
+    return this.delivered.get(orderId);
   }
 
   /** Resolves with the moment the order's OrderDelivered was read; rejects after the timeout. */
@@ -127,16 +130,18 @@ async function registerCustomer(platform: PlatformUnderTest, index: number): Pro
   return { customerId, subsidiary, token, paymentMethodId: method.body.paymentMethodId };
 }
 
-/** POST /orders; resolves with the order id and the moment the request was sent. */
+/** An order posted: when the request was sent and answered, in monotonic ms. */
+type PlacedOrder = { orderId: string; postedAt: number; answeredAt: number };
+
+/** POST /orders; resolves with the order id and the moments the request was sent and answered. */
 async function placeOrder(
   platform: PlatformUnderTest,
   customer: Customer,
   sequence: number,
-): Promise<{ orderId: string; postedAt: number; sentAt: number; answeredAt: number }> {
+): Promise<PlacedOrder> {
   const basket = baskets[customer.subsidiary];
   const item = basket.items[sequence % basket.items.length];
   const postedAt = performance.now();
-  const sentAt = Date.now();
   const placed = await call<{ orderId: string }>(`${platform.url('order')}/orders`, 'POST', customer.token, {
     subsidiary: customer.subsidiary,
     items: [{ ...item, quantity: 1 }],
@@ -144,7 +149,7 @@ async function placeOrder(
     paymentMethodId: customer.paymentMethodId,
   });
   if (placed.status !== 201) throw new Error(`POST /orders answered ${placed.status}: ${JSON.stringify(placed.body)}`);
-  return { orderId: placed.body.orderId, postedAt, sentAt, answeredAt: Date.now() };
+  return { orderId: placed.body.orderId, postedAt, answeredAt: performance.now() };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -155,7 +160,7 @@ function percentile(sorted: number[], p: number): number {
 async function steadyRun(platform: PlatformUnderTest, watcher: DeliveryWatcher, customers: Customer[], ordersPerSecond: number, seconds: number) {
   const total = ordersPerSecond * seconds;
   const latencies: Promise<number>[] = [];
-  const placed: { orderId: string; sentAt: number; answeredAt: number }[] = [];
+  const placed: PlacedOrder[] = [];
   const started = performance.now();
   let posted = 0;
   while (posted < total) {
@@ -191,7 +196,7 @@ async function steadyRun(platform: PlatformUnderTest, watcher: DeliveryWatcher, 
  * relay publishes OrderDelivered, until the watcher reads it. Publication times are the producers'
  * message timestamps (same machine, same clock).
  */
-function hopBreakdown(watcher: DeliveryWatcher, placed: readonly { orderId: string; sentAt: number; answeredAt: number }[]) {
+function hopBreakdown(watcher: DeliveryWatcher, placed: readonly PlacedOrder[]) {
   const hops: Record<string, number[]> = {
     'POST answered': [],
     'OrderPlaced published': [],
@@ -200,12 +205,15 @@ function hopBreakdown(watcher: DeliveryWatcher, placed: readonly { orderId: stri
     'OrderDelivered published': [],
     'OrderDelivered read': [],
   };
-  for (const { orderId, sentAt, answeredAt } of placed) {
-    const { OrderPlaced: placedAt, InvoiceIssued: issuedAt, InvoicePaid: paidAt, OrderDelivered: deliveredAt } = watcher.published.get(orderId) ?? {};
-    const readAt = watcher.readAt.get(orderId);
+  // producer timestamps are epoch ms: on this process's monotonic clock like the rest
+  const monotonic = (epochMs: number | undefined) => (epochMs === undefined ? undefined : epochMs - performance.timeOrigin);
+  for (const { orderId, postedAt, answeredAt } of placed) {
+    const stages = watcher.published.get(orderId) ?? {};
+    const [placedAt, issuedAt, paidAt, deliveredAt] = STAGES.map((stage) => monotonic(stages[stage]));
+    const readAt = watcher.readAt(orderId);
     if (placedAt === undefined || issuedAt === undefined || paidAt === undefined || deliveredAt === undefined || readAt === undefined) continue;
-    hops['POST answered'].push(answeredAt - sentAt);
-    hops['OrderPlaced published'].push(placedAt - sentAt);
+    hops['POST answered'].push(answeredAt - postedAt);
+    hops['OrderPlaced published'].push(placedAt - postedAt);
     hops['InvoiceIssued published'].push(issuedAt - placedAt);
     hops['InvoicePaid published'].push(paidAt - issuedAt);
     hops['OrderDelivered published'].push(deliveredAt - paidAt);

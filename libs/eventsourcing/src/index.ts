@@ -6,7 +6,7 @@ export * from './postgres/postgres-event-store';
 export * from './postgres/event-store-migrations';
 export { EVENT_APPENDED_CHANNEL } from './postgres/event-store-sql';
 export type { PostgresConnection } from './postgres/postgres-connection';
-export { namedStatement, runStatement, runStatementWith, usePreparedStatements, preparedStatementsEnabled, type NamedStatement } from './postgres/named-statements';
+export { namedStatement, runStatement, runStatementWith, usePreparedStatements, type NamedStatement } from './postgres/named-statements';
 export * from './kurrentdb/kurrentdb-event-store';
 export * from './in-memory/in-memory-event-store';
 export * from './decider/decider';

@@ -324,7 +324,7 @@ export class PostgresEventStore implements EventStore {
   /** A pool's or a client's `query` as a TransactionQuery, naming the statements it is told to. */
   private queryOn(on: Pool | PoolClient): TransactionQuery {
     return async <Row>(text: string, parameters: unknown[], name?: string) =>
-      (await runStatement(on, { text, name: name ?? '' }, parameters, this.prepared && name !== undefined)).rows as Row[];
+      (name ? await this.run(on, namedStatement(name, text), parameters) : await on.query(text, parameters)).rows as Row[];
   }
 
   private toStoredEvent<E extends DomainEvent>(row: StoredRow): StoredEvent<E> {
