@@ -205,3 +205,61 @@ describe('same-transaction runs', () => {
     expect(new Set(rows.map((row) => row.transaction_id)).size).toBeLessThanOrEqual(events.length / 4);
   });
 });
+
+describe('whole runs (reactToRun)', () => {
+  const topic = uniqueTopicName('reaction-whole-runs');
+  let store: ReadStore;
+  let kafka: KafkaClients;
+  let runtime: MessagingRuntime;
+  const runs: string[][] = [];
+  const handled: string[] = [];
+
+  /** Takes a partition's run at once; a run holding a `broken` counter fails whole. */
+  const batched: Reaction<CounterEvent> = {
+    name: 'batched',
+    topics: [topic],
+    events: counterEvents,
+    idempotency: 'check-then-record',
+    fromBeginning: true,
+    async react() {
+      throw new Error('a whole-run reaction is not called event by event');
+    },
+    async reactToRun(events) {
+      runs.push(events.map((event) => event.eventId));
+      if (events.some((event) => event.type === 'CounterIncremented' && event.data.counterId.endsWith('/broken'))) throw new Error('the run was rejected');
+      handled.push(...events.map((event) => event.eventId));
+    },
+  };
+
+  beforeAll(async () => {
+    [store, kafka] = await Promise.all([createReadStore('reaction_whole_runs'), kafkaClients(() => [topic, deadLetterTopic(topic)])]);
+    runtime = testRuntime(store.dataSource, { groupId: topic, topicDefaults: { partitions: 1 } });
+    runtime.registerReaction(batched);
+    await runtime.start();
+  });
+
+  afterAll(async () => {
+    await runtime?.stop();
+    await kafka?.close();
+    await store?.close();
+  });
+
+  it('hands over the fresh events of a run at once in log order, each once; a failing event alone is dead-lettered', async () => {
+    const before = Array.from({ length: 40 }, (_, i) => incremented(`w-${i % 5}`, `w-${i % 5}/counter`, 1));
+    const broken = incremented('w-1', 'w-1/broken', 1);
+    const after = Array.from({ length: 40 }, (_, i) => incremented(`w-${i % 5}`, `w-${i % 5}/counter`, 1));
+    const good = [...before, ...after];
+    // every event twice, the copies right behind: a run takes the first copy only
+    await produceEvents(kafka.producer, topic, [...before, ...before, broken, ...after, ...after]);
+    await waitForConsumerCatchUp(kafka.admin, `${topic}.batched`, topic, 30_000);
+
+    expect(handled).toEqual(good.map((event) => event.eventId));
+    // runs of many events, not one by one (but for the replay around the broken one)
+    expect(runs.filter((run) => run.length > 1).length).toBeGreaterThan(0);
+    expect(runs.length).toBeLessThan(good.length / 2);
+    const processed: { count: string }[] = await store.dataSource.query(`SELECT count(*) AS count FROM processed_events WHERE consumer = 'batched'`);
+    expect(Number(processed[0].count)).toBe(good.length);
+    const dlt = await kafka.admin.fetchTopicOffsets(deadLetterTopic(topic));
+    expect(dlt.reduce((sum, partition) => sum + Number(partition.high), 0)).toBe(1);
+  });
+});

@@ -78,6 +78,44 @@ export const insertEventsAtVersionSql = insertEventsStatement(
   'WHERE (SELECT coalesce(max(stream_version), 0) FROM event_store.events WHERE stream_id = $1) = $3',
 );
 
+/**
+ * $1 the rows as JSON, each with its stream, the version its stream must be at (`base`) and its
+ * place in the batch (`seq`): the events of many streams in one INSERT, all or none. A stream not
+ * at its base inserts nothing for any of them and comes back as `moved`; a concurrent twin or an
+ * event id stored already fails on the unique constraints. Rows go in `seq` order, which is their
+ * order in the global log (one transaction). One NOTIFY for the lot.
+ */
+export const insertEventsOfStreamsSql = `
+  WITH batch AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb)
+      AS e(seq integer, stream_id text, base integer, stream_version integer, event_id uuid,
+           event_type text, schema_version integer, data jsonb, metadata jsonb)
+  ), moved AS (
+    SELECT DISTINCT b.stream_id
+      FROM batch b
+     WHERE (SELECT coalesce(max(x.stream_version), 0) FROM event_store.events x WHERE x.stream_id = b.stream_id) <> b.base
+  ), inserted AS (
+    INSERT INTO event_store.events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
+    SELECT b.stream_id, b.stream_version, b.event_id, b.event_type, b.schema_version, b.data, b.metadata
+      FROM batch b
+     WHERE NOT EXISTS (SELECT 1 FROM moved)
+     ORDER BY b.seq
+    RETURNING stream_id, transaction_id, global_position
+  ), notified AS (
+    SELECT pg_notify('${EVENT_APPENDED_CHANNEL}', min(stream_id)) FROM inserted HAVING count(*) > 0
+  )
+  SELECT false AS moved, inserted.stream_id, inserted.transaction_id::text AS transaction_id, inserted.global_position::text AS global_position
+    FROM inserted LEFT JOIN notified ON true
+  UNION ALL
+  SELECT true, moved.stream_id, NULL, NULL FROM moved`;
+
+/** $1 stream ids: their events, stream by stream in version order. */
+export const readStreamsSql = `
+  SELECT ${storedEventColumns}
+    FROM event_store.events
+   WHERE stream_id = ANY ($1::text[])
+   ORDER BY stream_id, stream_version`;
+
 /** $1 stream id, $2 first version. */
 export const readStreamSql = `
   SELECT ${storedEventColumns}

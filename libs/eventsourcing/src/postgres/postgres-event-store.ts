@@ -24,10 +24,12 @@ import {
   EVENT_APPENDED_CHANNEL,
   EVENT_ID_CONSTRAINT,
   insertEventsAtVersionSql,
+  insertEventsOfStreamsSql,
   insertEventsSql,
   lockStreamSql,
   readAllSql,
   readStreamSql,
+  readStreamsSql,
   STREAM_VERSION_CONSTRAINT,
   streamVersionSql,
 } from './event-store-sql';
@@ -52,6 +54,8 @@ const statements = {
   insert: namedStatement('event_store_insert', insertEventsSql),
   appendPrecheck: namedStatement('event_store_append_precheck', appendPrecheckSql),
   readStream: namedStatement('event_store_read_stream', readStreamSql),
+  readStreams: namedStatement('event_store_read_streams', readStreamsSql),
+  insertOfStreams: namedStatement('event_store_insert_of_streams', insertEventsOfStreamsSql),
   readAll: namedStatement('event_store_read_all', readAllSql),
   streamVersion: namedStatement('event_store_stream_version', streamVersionSql),
 } satisfies Record<string, NamedStatement>;
@@ -101,6 +105,22 @@ export type TransactionalEventsBuilder<E extends DomainEvent = DomainEvent> = (c
  * adapter may prepare the statement under it (see runStatement / runStatementWith) or ignore it.
  */
 export type TransactionQuery = <Row = Record<string, unknown>>(text: string, parameters: unknown[], name?: string) => Promise<Row[]>;
+
+/** One stream's part of a multi-stream append (see appendToStreamsIn). */
+export type StreamAppend<E extends DomainEvent = DomainEvent> = Readonly<{
+  streamId: string;
+  events: readonly NewEvent<E>[];
+  expectedVersion: number | 'noStream';
+}>;
+
+/**
+ * A checked-out client's `query` as a TransactionQuery, for a caller that runs the store's
+ * `…In` methods on its own transaction: named statements prepared as the process says (runStatement).
+ */
+export function transactionQueryOf(client: PoolClient): TransactionQuery {
+  return async <Row>(text: string, parameters: unknown[], name?: string) =>
+    (name ? await runStatement(client, namedStatement(name, text), parameters) : await client.query(text, parameters)).rows as Row[];
+}
 
 const MAX_APPEND_ATTEMPTS = 5;
 
@@ -282,6 +302,64 @@ export class PostgresEventStore implements EventStore {
     if ('result' in outcome) return outcome.result;
     const [{ current_version }] = await query<{ current_version: number }>(statements.streamVersion.text, [streamId], statements.streamVersion.name);
     throw new WrongExpectedVersionError(streamId, expectedVersion, current_version);
+  }
+
+  /**
+   * `appendIn` for many streams at once, in one statement: every stream must be at its expected
+   * version, else nothing is inserted (for any of them) and WrongExpectedVersionError names the
+   * first that was not, with the transaction still usable. The events enter the global log in the
+   * order given. A stream may appear once. An event id stored already, or a concurrent twin
+   * appending to one of the streams, fails the statement (a unique violation), which aborts the
+   * caller's transaction. Returns each stream's result, in the order given.
+   */
+  async appendToStreamsIn<E extends DomainEvent>(query: TransactionQuery, appends: readonly StreamAppend<E>[]): Promise<AppendResult[]> {
+    const rows: Record<string, unknown>[] = [];
+    const seen = new Set<string>();
+    for (const { streamId, events, expectedVersion } of appends) {
+      assertAppendable(streamId, events);
+      if (seen.has(streamId)) throw new Error(`stream ${streamId} appears twice in one multi-stream append`);
+      seen.add(streamId);
+      const base = expectedVersion === 'noStream' ? 0 : expectedVersion;
+      for (const row of this.rowsOf(events, base)) rows.push({ ...row, seq: rows.length, stream_id: streamId, base });
+    }
+    if (rows.length === 0) return appends.map(({ expectedVersion }) => ({ nextExpectedVersion: expectedVersion === 'noStream' ? 0 : expectedVersion }));
+    const { text, name } = statements.insertOfStreams;
+    const result = await query<{ moved: boolean; stream_id: string; transaction_id: string | null; global_position: string | null }>(text, [JSON.stringify(rows)], name);
+    const moved = result.find((row) => row.moved);
+    if (moved) {
+      const { expectedVersion } = appends.find(({ streamId }) => streamId === moved.stream_id) as StreamAppend<E>;
+      const [{ current_version }] = await query<{ current_version: number }>(statements.streamVersion.text, [moved.stream_id], statements.streamVersion.name);
+      throw new WrongExpectedVersionError(moved.stream_id, expectedVersion, current_version);
+    }
+    const positions = new Map<string, { transaction_id: string; global_position: string }[]>();
+    for (const row of result) {
+      const stream = positions.get(row.stream_id) ?? [];
+      stream.push({ transaction_id: row.transaction_id as string, global_position: row.global_position as string });
+      positions.set(row.stream_id, stream);
+    }
+    return appends.map(({ streamId, events, expectedVersion }) => ({
+      nextExpectedVersion: (expectedVersion === 'noStream' ? 0 : expectedVersion) + events.length,
+      lastPosition: lastPositionOf(positions.get(streamId) ?? []),
+    }));
+  }
+
+  /** `appendToStreamsIn` as a statement of its own (one statement: all or nothing by itself). */
+  appendToStreams<E extends DomainEvent>(appends: readonly StreamAppend<E>[]): Promise<AppendResult[]> {
+    return this.appendToStreamsIn(this.queryOn(this.pool), appends);
+  }
+
+  /** `readStream` of many streams in one statement: each id's events and version (0: no stream). */
+  async readStreams<E extends DomainEvent = DomainEvent>(streamIds: readonly string[]): Promise<Map<string, ReadStreamResult<E>>> {
+    const read = new Map<string, ReadStreamResult<E>>(streamIds.map((streamId) => [streamId, { events: [], currentVersion: 0 }]));
+    if (streamIds.length === 0) return read;
+    const { rows } = await this.run<StoredRow>(this.pool, statements.readStreams, [[...new Set(streamIds)]]);
+    for (const row of rows) {
+      const stream = read.get(row.stream_id) as ReadStreamResult<E>;
+      const event = this.toStoredEvent<E>(row);
+      stream.events.push(event);
+      stream.currentVersion = event.streamVersion;
+    }
+    return read;
   }
 
   /** `readStream` inside a transaction the caller holds open: it sees what the transaction wrote. */

@@ -19,6 +19,9 @@ const MESSAGES_PER_LANE = 4;
 /** Messages of a one-lane run: one transaction (same-transaction) or one look-up for all of them. */
 const MESSAGES_PER_SINGLE_LANE_RUN = 16;
 
+/** Messages of a run a reaction takes whole (`reactToRun`): its statements are per run, not per event. */
+const MESSAGES_PER_WHOLE_RUN = 64;
+
 export class ReactionDelivery<E extends EventEnvelope> implements DeliveryTarget<E> {
   readonly maxMessagesPerApply: number;
   private readonly lanes: number;
@@ -33,7 +36,11 @@ export class ReactionDelivery<E extends EventEnvelope> implements DeliveryTarget
     // starve the pool with every lane waiting for one more. It gets lanes only by asking.
     const lanes = reaction.idempotency === 'check-then-record' ? (options.lanes ?? defaultReactionLanes) : 1;
     this.lanes = Math.max(1, reaction.lanes ?? lanes);
-    this.maxMessagesPerApply = this.lanes === 1 ? MESSAGES_PER_SINGLE_LANE_RUN : this.lanes * MESSAGES_PER_LANE;
+    this.maxMessagesPerApply = this.takesWholeRuns()
+      ? MESSAGES_PER_WHOLE_RUN
+      : this.lanes === 1
+        ? MESSAGES_PER_SINGLE_LANE_RUN
+        : this.lanes * MESSAGES_PER_LANE;
   }
 
   /**
@@ -43,24 +50,59 @@ export class ReactionDelivery<E extends EventEnvelope> implements DeliveryTarget
    * overlaps a lane still running; the events already handled come back to it as duplicates.
    */
   async apply(messages: readonly DeliverableMessage<E>[]): Promise<DeliveryOutcome> {
-    const lanes = new Map<string, ConsumedEvent<E>[]>();
-    let skipped = 0;
+    const events: ConsumedEvent<E>[] = [];
     for (const message of messages) {
-      if (message.kind === 'skipped' || this.reaction.concerns?.(message.event) === false) {
-        skipped++;
-        continue;
-      }
-      const key = this.lanes === 1 ? '' : message.event.metadata.partitionKey;
-      const lane = lanes.get(key);
-      if (lane) lane.push(message.event);
-      else lanes.set(key, [message.event]);
+      if (message.kind === 'skipped' || this.reaction.concerns?.(message.event) === false) continue;
+      events.push(message.event);
     }
-    const runs = [...lanes.values()];
-    const events = messages.length - skipped;
-    if (events === 0) return { kind: 'applied', handled: 0, skipped, duplicates: 0 };
-    const { handled, failure } = this.reaction.idempotency === 'check-then-record' ? await this.checkThenRecord(runs) : await this.inTransactions(runs);
+    const skipped = messages.length - events.length;
+    if (events.length === 0) return { kind: 'applied', handled: 0, skipped, duplicates: 0 };
+    const { handled, failure } = this.takesWholeRuns()
+      ? await this.wholeRun(events)
+      : this.reaction.idempotency === 'check-then-record'
+        ? await this.checkThenRecord(this.lanesOf(events))
+        : await this.inTransactions(this.lanesOf(events));
     if (failure !== undefined) throw failure;
-    return { kind: 'applied', handled, skipped, duplicates: events - handled };
+    return { kind: 'applied', handled, skipped, duplicates: events.length - handled };
+  }
+
+  /** The run's events by partition key, each key's in log order (one lane: all of them). */
+  private lanesOf(events: readonly ConsumedEvent<E>[]): ConsumedEvent<E>[][] {
+    const lanes = new Map<string, ConsumedEvent<E>[]>();
+    for (const event of events) {
+      const key = this.lanes === 1 ? '' : event.metadata.partitionKey;
+      const lane = lanes.get(key);
+      if (lane) lane.push(event);
+      else lanes.set(key, [event]);
+    }
+    return [...lanes.values()];
+  }
+
+  private takesWholeRuns(): boolean {
+    return this.reaction.idempotency === 'check-then-record' && this.reaction.reactToRun !== undefined;
+  }
+
+  /**
+   * One look at processed_events, the fresh events (the first copy of each) to `reactToRun` in log
+   * order, and one record of them once it succeeded; when it fails, nothing is recorded.
+   */
+  private async wholeRun(events: readonly ConsumedEvent<E>[]): Promise<{ handled: number; failure?: unknown }> {
+    const manager = this.dataSource.manager;
+    const done = await processedAmong(manager, this.reaction.name, events.map(idOf));
+    const fresh = events.filter((event) => {
+      const id = idOf(event);
+      if (done.has(id)) return false;
+      done.add(id);
+      return true;
+    });
+    if (fresh.length === 0) return { handled: 0 };
+    try {
+      await this.reaction.reactToRun?.(fresh, manager);
+    } catch (failure) {
+      return { handled: 0, failure };
+    }
+    await recordProcessedEvents(manager, this.reaction.name, fresh.map(idOf));
+    return { handled: fresh.length };
   }
 
   /**

@@ -25,6 +25,10 @@ describe('reaction lanes', () => {
     expect(new ReactionDelivery(reaction({ idempotency: 'same-transaction', lanes: 2 }), dataSource, { lanes: 8 }).maxMessagesPerApply).toBe(8);
   });
 
+  it('gives a reaction that takes whole runs 64 messages per run', () => {
+    expect(new ReactionDelivery(reaction({ idempotency: 'check-then-record', reactToRun: async () => undefined }), dataSource, { lanes: 3 }).maxMessagesPerApply).toBe(64);
+  });
+
   it('lets a reaction keep the partition order across customers with one lane', () => {
     expect(new ReactionDelivery(reaction({ idempotency: 'check-then-record', lanes: 1 }), dataSource, { lanes: 8 }).maxMessagesPerApply).toBe(16);
   });

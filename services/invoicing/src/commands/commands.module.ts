@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PaymentGatewayModule } from '../payments/payment-gateway.module';
+import { AutomaticInvoicing } from './automatic-invoicing';
 import { CustomerAccounts } from './customer-accounts';
 import { InvoiceIssuing } from './invoice-issuing';
 import { InvoicePayments } from './invoice-payments';
@@ -8,7 +9,7 @@ import { PaymentReconciler } from './payment-reconciler';
 
 @Module({
   imports: [PaymentGatewayModule],
-  providers: [CustomerAccounts, InvoiceIssuing, InvoicePayments, InvoiceRefunds, PaymentReconciler],
-  exports: [CustomerAccounts, InvoiceIssuing, InvoicePayments, InvoiceRefunds],
+  providers: [AutomaticInvoicing, CustomerAccounts, InvoiceIssuing, InvoicePayments, InvoiceRefunds, PaymentReconciler],
+  exports: [AutomaticInvoicing, CustomerAccounts, InvoiceIssuing, InvoicePayments, InvoiceRefunds],
 })
 export class CommandsModule {}

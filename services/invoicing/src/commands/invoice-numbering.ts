@@ -17,13 +17,13 @@ import type { PoolClient } from 'pg';
 export const SERIES_LOCK_NAMESPACE = 7_320_200;
 
 const takeNextNumberSql = namedStatement(
-  'invoice_series_take_next_number',
+  'invoice_series_take_numbers',
   `
   WITH series_locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(${SERIES_LOCK_NAMESPACE}, hashtext($1::text)))
   INSERT INTO invoice_series (series, last_number, last_issued_at)
-  SELECT $1::text, 1, $2::timestamptz FROM series_locked
+  SELECT $1::text, $3::integer, $2::timestamptz FROM series_locked
   ON CONFLICT (series) DO UPDATE
-     SET last_number = invoice_series.last_number + 1,
+     SET last_number = invoice_series.last_number + EXCLUDED.last_number,
          last_issued_at = GREATEST(invoice_series.last_issued_at, EXCLUDED.last_issued_at)
   RETURNING last_number, last_issued_at`,
 );
@@ -38,6 +38,27 @@ export type TakenNumber = Readonly<{
 }>;
 
 export async function takeNextNumber(client: PoolClient, series: string, now: string): Promise<TakenNumber> {
-  const { rows } = await runStatement<{ last_number: number; last_issued_at: Date }>(client, takeNextNumberSql, [series, now]);
-  return { sequence: rows[0].last_number, issuedAt: rows[0].last_issued_at.toISOString() };
+  return takeNumbers(client, series, 1, now);
+}
+
+const lockSeriesSql = namedStatement('invoice_series_lock', `SELECT pg_advisory_xact_lock(${SERIES_LOCK_NAMESPACE}, hashtext($1::text))`);
+
+/**
+ * Locks series ahead of taking their numbers, for a transaction that numbers documents of several
+ * series: all of them before its first write (which gives it its transaction id), in the order
+ * given (sort them: two transactions then never wait on each other in a circle). Locked after a
+ * first write, a series could go to a transaction whose id is smaller than that of one numbered
+ * before it, and its numbers would come out of order in the global log.
+ */
+export async function lockSeries(client: PoolClient, series: readonly string[]): Promise<void> {
+  for (const name of series) await runStatement(client, lockSeriesSql, [name]);
+}
+
+/**
+ * Takes the next `count` numbers of a series at once, for documents that commit in one
+ * transaction in number order (AutomaticInvoicing): returns the first, and their issue instant.
+ */
+export async function takeNumbers(client: PoolClient, series: string, count: number, now: string): Promise<TakenNumber> {
+  const { rows } = await runStatement<{ last_number: number; last_issued_at: Date }>(client, takeNextNumberSql, [series, now, count]);
+  return { sequence: rows[0].last_number - count + 1, issuedAt: rows[0].last_issued_at.toISOString() };
 }

@@ -43,13 +43,13 @@ const insertInFlightSql = namedStatement(
 
 const deleteInFlightSql = namedStatement('payment_attempt_in_flight_delete', `DELETE FROM payment_attempts_in_flight WHERE idempotency_key = $1`);
 
-function outcomeOf(charge: ChargeOutcome): PaymentOutcome {
+export function outcomeOf(charge: ChargeOutcome): PaymentOutcome {
   return charge.status === 'succeeded'
     ? { kind: 'succeeded', gatewayChargeId: charge.chargeId }
     : { kind: 'failed', reason: charge.reason, retryable: charge.retryable };
 }
 
-function chosenMethod(account: CustomerAccountState, named: string | undefined): ChosenPaymentMethod {
+export function chosenMethod(account: CustomerAccountState, named: string | undefined): ChosenPaymentMethod {
   const paymentMethodId = named ?? (account.status === 'none' ? undefined : account.defaultPaymentMethodId);
   if (!paymentMethodId) return { kind: 'none' };
   return paymentMethodOf(account, paymentMethodId) ? { kind: 'found', paymentMethodId } : { kind: 'notTheCustomers', paymentMethodId };

@@ -4,13 +4,11 @@
 // a credit of a paid invoice is paid back through the gateway.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConsumedEvent, Reaction } from '@billing/messaging';
-import { CustomerAccounts } from '../commands/customer-accounts';
+import { AutomaticInvoicing, type AutomaticInvoiceRequest } from '../commands/automatic-invoicing';
 import { eventMetadata } from '../commands/event-metadata';
 import { creditNoteIdOf, invoiceIdOf } from '../commands/invoice-ids';
 import { InvoiceIssuing, type CreditNoteRequest } from '../commands/invoice-issuing';
-import { InvoicePayments } from '../commands/invoice-payments';
 import { InvoiceRefunds } from '../commands/invoice-refunds';
-import { billedToOf } from '../domain/customer-account';
 import { INVOICING_SETTINGS, type InvoicingSettings } from '../invoicing-settings';
 import { orderInvoiceDraft } from './invoice-drafts';
 import { ordersTopicEvents, type OrdersTopicEnvelope } from './orders-topic-events';
@@ -32,37 +30,46 @@ export class OrderInvoicingReaction implements Reaction<OrdersTopicEnvelope> {
 
   constructor(
     @Inject(INVOICING_SETTINGS) settings: InvoicingSettings,
-    private readonly accounts: CustomerAccounts,
+    private readonly invoicing: AutomaticInvoicing,
     private readonly issuing: InvoiceIssuing,
-    private readonly payments: InvoicePayments,
     private readonly refunds: InvoiceRefunds,
   ) {
     this.topics = [settings.topics.orders];
   }
 
-  async react(event: ConsumedEvent<OrdersTopicEnvelope>): Promise<void> {
-    const metadataOf = (occurredAt: string) => eventMetadata(event.data.customerId, occurredAt, event);
-    switch (event.type) {
-      case 'OrderPlaced': {
+  react(event: ConsumedEvent<OrdersTopicEnvelope>): Promise<void> {
+    return this.reactToRun([event]);
+  }
+
+  /**
+   * The orders placed in a run are invoiced and charged together; a cancellation or a withdrawal
+   * waits for the orders placed before it, so an order placed and cancelled in one run is credited.
+   */
+  async reactToRun(events: readonly ConsumedEvent<OrdersTopicEnvelope>[]): Promise<void> {
+    let placed: AutomaticInvoiceRequest[] = [];
+    for (const event of events) {
+      if (event.type === 'OrderPlaced') {
         const order = event.data;
-        const account = await this.accounts.openProvisionallyIfMissing(order.customerId, order.subsidiary, { kind: 'order', orderId: order.orderId }, event);
-        if (account.status === 'none') throw new Error(`customer ${order.customerId} has no account after opening one`);
-        const draft = orderInvoiceDraft(order, billedToOf(account));
-        const issued = await this.issuing.issue(draft, metadataOf);
-        await this.payments.payOnIssue(draft.invoiceId, metadataOf, { invoice: issued, account });
-        return;
+        placed.push({
+          cause: event,
+          customerId: order.customerId,
+          subsidiary: order.subsidiary,
+          openedBy: { kind: 'order', orderId: order.orderId },
+          draftOf: (billedTo) => orderInvoiceDraft(order, billedTo),
+        });
+        continue;
       }
-      case 'OrderCancelled':
+      await this.invoicing.issueAndCharge(placed);
+      placed = [];
+      const metadataOf = (occurredAt: string) => eventMetadata(event.data.customerId, occurredAt, event);
+      if (event.type === 'OrderCancelled') {
         await this.credit(event, { reason: 'refund', scope: { kind: 'wholeInvoice' } }, 'cancellation', metadataOf);
-        return;
-      case 'OrderWithdrawn': {
+      } else if (event.type === 'OrderWithdrawn') {
         const itemIds = [...event.data.itemIds].sort();
         await this.credit(event, { reason: 'withdrawal', scope: { kind: 'items', itemIds } }, itemIds.join(','), metadataOf);
-        return;
       }
-      default:
-        return;
     }
+    await this.invoicing.issueAndCharge(placed);
   }
 
   private async credit(

@@ -3,14 +3,14 @@
 // RenewalPaymentRetryScheduled (sent by renewal on the dunning day) into the next attempt.
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConsumedEvent, Reaction } from '@billing/messaging';
-import { CustomerAccounts } from '../commands/customer-accounts';
+import { AutomaticInvoicing, type AutomaticInvoiceRequest } from '../commands/automatic-invoicing';
 import { eventMetadata } from '../commands/event-metadata';
-import { InvoiceIssuing } from '../commands/invoice-issuing';
 import { InvoicePayments } from '../commands/invoice-payments';
-import { billedToOf } from '../domain/customer-account';
 import { INVOICING_SETTINGS, type InvoicingSettings } from '../invoicing-settings';
 import { renewalInvoiceDraft } from './invoice-drafts';
 import { renewalsTopicEvents, type RenewalsTopicEnvelope } from './renewals-topic-events';
+
+type RenewalInvoiceRequestedEvent = Extract<ConsumedEvent<RenewalsTopicEnvelope>, { type: 'RenewalInvoiceRequested' }>;
 
 @Injectable()
 export class RenewalInvoicingReaction implements Reaction<RenewalsTopicEnvelope> {
@@ -23,27 +23,43 @@ export class RenewalInvoicingReaction implements Reaction<RenewalsTopicEnvelope>
 
   constructor(
     @Inject(INVOICING_SETTINGS) settings: InvoicingSettings,
-    private readonly accounts: CustomerAccounts,
-    private readonly issuing: InvoiceIssuing,
+    private readonly invoicing: AutomaticInvoicing,
     private readonly payments: InvoicePayments,
   ) {
     this.topics = [settings.topics.renewals];
   }
 
-  async react(event: ConsumedEvent<RenewalsTopicEnvelope>): Promise<void> {
-    if (event.type === 'RenewalPaymentRetryScheduled') {
-      const { invoiceId, customerId, nextAttempt } = event.data;
-      await this.payments.retryOnSchedule(invoiceId, customerId, nextAttempt, (occurredAt) => eventMetadata(customerId, occurredAt, event));
-      return;
-    }
-    if (event.type !== 'RenewalInvoiceRequested') return;
-    const request = event.data;
-    const metadataOf = (occurredAt: string) => eventMetadata(request.customerId, occurredAt, event);
-    // a service renews only after an order, whose invoice opened the account; a legacy import may not have
-    const account = await this.accounts.openProvisionallyIfMissing(request.customerId, request.subsidiary, { kind: 'renewal', renewalTermId: request.renewalTermId }, event);
-    if (account.status === 'none') throw new Error(`customer ${request.customerId} has no account after opening one`);
-    const draft = renewalInvoiceDraft(request, billedToOf(account));
-    const issued = await this.issuing.issue(draft, metadataOf);
-    await this.payments.payOnIssue(draft.invoiceId, metadataOf, { invoice: issued, account });
+  react(event: ConsumedEvent<RenewalsTopicEnvelope>): Promise<void> {
+    return this.reactToRun([event]);
   }
+
+  /** The requests of a run are issued and charged together; a retry between them keeps its place. */
+  async reactToRun(events: readonly ConsumedEvent<RenewalsTopicEnvelope>[]): Promise<void> {
+    let requests: AutomaticInvoiceRequest[] = [];
+    for (const event of events) {
+      if (event.type === 'RenewalInvoiceRequested') {
+        requests.push(requestOf(event as RenewalInvoiceRequestedEvent));
+        continue;
+      }
+      await this.invoicing.issueAndCharge(requests);
+      requests = [];
+      if (event.type === 'RenewalPaymentRetryScheduled') {
+        const { invoiceId, customerId, nextAttempt } = event.data;
+        await this.payments.retryOnSchedule(invoiceId, customerId, nextAttempt, (occurredAt) => eventMetadata(customerId, occurredAt, event));
+      }
+    }
+    await this.invoicing.issueAndCharge(requests);
+  }
+}
+
+/** A service renews only after an order, whose invoice opened the account; a legacy import may not have. */
+function requestOf(event: RenewalInvoiceRequestedEvent): AutomaticInvoiceRequest {
+  const request = event.data;
+  return {
+    cause: event,
+    customerId: request.customerId,
+    subsidiary: request.subsidiary,
+    openedBy: { kind: 'renewal', renewalTermId: request.renewalTermId },
+    draftOf: (billedTo) => renewalInvoiceDraft(request, billedTo),
+  };
 }
