@@ -11,5 +11,6 @@ export * from './kurrentdb/kurrentdb-event-store';
 export * from './in-memory/in-memory-event-store';
 export * from './decider/decider';
 export * from './decider/command-handler';
+export * from './decider/batch-command-handler';
 export * from './outbox/outbox-messages';
 export * from './outbox/outbox-relay';

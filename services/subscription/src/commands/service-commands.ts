@@ -18,7 +18,7 @@ import {
   type SubsidiaryCode,
 } from '@billing/billing-kernel';
 import type { EventEnvelope, EventMetadata, OrderDelivered, OrderWithdrawn } from '@billing/contracts';
-import { CommandHandler, derivedEventId, foldEvents, type EventStore } from '@billing/eventsourcing';
+import { BatchCommandHandler, CommandHandler, derivedEventId, foldEvents, PostgresEventStore, WrongExpectedVersionError, type EventStore } from '@billing/eventsourcing';
 import { CLOCK, EVENT_STORE, type Clock } from '@billing/platform';
 import { Temporal } from 'temporal-polyfill';
 import { monthsOfDuration, planOn, productOf, renewOfferOf, targetPlanOf } from '../catalog/plan-offers';
@@ -51,10 +51,15 @@ export type RenewalOutcomeCommand = Extract<
 
 type ServiceCommandHandler = CommandHandler<ServiceCommand, ServiceEvent, ServiceState>;
 
+/** A renewal outcome to record, with the event that reported it. */
+export type ReportedRenewalOutcome = Readonly<{ command: RenewalOutcomeCommand; cause: EventEnvelope; reportedExpirationDate?: string }>;
+
 @Injectable()
 export class ServiceCommands {
   private readonly logger = new Logger(ServiceCommands.name);
   private readonly handler: ServiceCommandHandler;
+  /** Runs of renewal outcomes in two statements (PostgreSQL store only; else one by one). */
+  private readonly batches?: BatchCommandHandler<ServiceCommand, ServiceEvent, ServiceState>;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -63,6 +68,7 @@ export class ServiceCommands {
     @Inject(SUBSCRIPTION_SETTINGS) private readonly settings: SubscriptionSettings,
   ) {
     this.handler = new CommandHandler(store, serviceDecider);
+    this.batches = store instanceof PostgresEventStore ? new BatchCommandHandler(store, serviceDecider) : undefined;
   }
 
   /** Instants as events carry them: UTC, milliseconds. */
@@ -243,7 +249,43 @@ export class ServiceCommands {
 
   /** Applies renewal's outcome for one of our services; a service that is not ours (or unknown) is ignored. */
   async recordRenewalOutcome(command: RenewalOutcomeCommand, cause: EventEnvelope, reportedExpirationDate?: string): Promise<void> {
-    const events = await this.recordFact(cause, command);
+    this.checkExpiration(command, await this.recordFact(cause, command), reportedExpirationDate);
+  }
+
+  /**
+   * `recordRenewalOutcome` for each, in order, with one read and one append for the run (the
+   * event ids those one-by-one commands would give). A service that moved meanwhile sends the
+   * run one by one, which reads again.
+   */
+  async recordRenewalOutcomes(outcomes: readonly ReportedRenewalOutcome[]): Promise<void> {
+    if (!this.batches || outcomes.length < 2) {
+      for (const { command, cause, reportedExpirationDate } of outcomes) await this.recordRenewalOutcome(command, cause, reportedExpirationDate);
+      return;
+    }
+    let results;
+    try {
+      results = await this.batches.handleAll(
+        outcomes.map(({ command, cause }) => ({
+          streamId: serviceStreamId(command.data.serviceId),
+          command,
+          metadata: this.metadata(command.data.customerId, cause),
+          eventId: (index: number) => derivedEventId(cause.eventId, `${command.data.serviceId}/${index}`),
+        })),
+      );
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError) && (error as { code?: string }).code !== '23505') throw error;
+      for (const { command, cause, reportedExpirationDate } of outcomes) await this.recordRenewalOutcome(command, cause, reportedExpirationDate);
+      return;
+    }
+    results.forEach((result, index) => {
+      const { command, cause, reportedExpirationDate } = outcomes[index];
+      if (result.kind === 'decided') return this.checkExpiration(command, result.newEvents, reportedExpirationDate);
+      if (!(result.error instanceof ServiceNotFound)) throw result.error;
+      this.logger.warn({ msg: "event about a service that is not this customer's (or unknown): ignored", type: cause.type, eventId: cause.eventId, serviceId: command.data.serviceId });
+    });
+  }
+
+  private checkExpiration(command: RenewalOutcomeCommand, events: readonly ServiceEvent[], reportedExpirationDate?: string): void {
     const extended = events.find((event) => event.type === 'ServiceExpirationExtended');
     if (extended && reportedExpirationDate && extended.data.expirationDate !== reportedExpirationDate) {
       // ours is counted from the anchor; a different date on renewal's side is a bug to look at

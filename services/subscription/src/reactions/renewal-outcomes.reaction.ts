@@ -4,7 +4,7 @@
 // are about; one about a term the service is no longer in changes nothing.
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConsumedEvent, Reaction } from '@billing/messaging';
-import { ServiceCommands, type RenewalOutcomeCommand } from '../commands/service-commands';
+import { ServiceCommands, type RenewalOutcomeCommand, type ReportedRenewalOutcome } from '../commands/service-commands';
 import { SUBSCRIPTION_TOPICS, type SubscriptionTopics } from '../subscription-topics';
 import { renewalsTopicEvents, type RenewalsTopicEnvelope } from '../topic-events/renewals-topic-events';
 
@@ -24,10 +24,18 @@ export class RenewalOutcomesReaction implements Reaction<RenewalsTopicEnvelope> 
     this.topics = [topics.renewals];
   }
 
-  async react(event: ConsumedEvent<RenewalsTopicEnvelope>): Promise<void> {
-    const command = commandFor(event);
-    if (!command) return;
-    await this.services.recordRenewalOutcome(command, event, event.type === 'RenewalSucceeded' ? event.data.newExpirationDate : undefined);
+  react(event: ConsumedEvent<RenewalsTopicEnvelope>): Promise<void> {
+    return this.reactToRun([event]);
+  }
+
+  /** A run's outcomes recorded together: one read of their services, one append. */
+  async reactToRun(events: readonly ConsumedEvent<RenewalsTopicEnvelope>[]): Promise<void> {
+    const outcomes: ReportedRenewalOutcome[] = [];
+    for (const event of events) {
+      const command = commandFor(event);
+      if (command) outcomes.push({ command, cause: event, ...(event.type === 'RenewalSucceeded' ? { reportedExpirationDate: event.data.newExpirationDate } : {}) });
+    }
+    await this.services.recordRenewalOutcomes(outcomes);
   }
 }
 

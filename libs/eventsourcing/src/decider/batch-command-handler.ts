@@ -1,0 +1,63 @@
+// Runs the commands of a run of events (a consumer's batch) on their streams in two statements:
+// one read of every stream, one append of everything decided. What each command decides is what
+// CommandHandler would decide running them one after the other: a stream named twice is decided
+// on as the earlier command left it, and a command that is refused leaves its stream as it was.
+import type { EventMetadata } from '@billing/contracts';
+import type { DomainEvent, NewEvent } from '../event-store/event-store';
+import type { PostgresEventStore, StreamAppend } from '../postgres/postgres-event-store';
+import { decidedEvents, type Decider } from './decider';
+
+export type BatchCommand<Command> = Readonly<{
+  streamId: string;
+  command: Command;
+  metadata: EventMetadata;
+  /** The id of the command's `index`th new event: derive it from the cause, so a replay finds it stored. */
+  eventId: (index: number) => string;
+}>;
+
+export type BatchCommandOutcome<Event extends DomainEvent, State> =
+  | Readonly<{ kind: 'decided'; newEvents: NewEvent<Event>[]; newState: State }>
+  /** what `decide` threw: nothing of this command is appended */
+  | Readonly<{ kind: 'refused'; error: unknown }>;
+
+export class BatchCommandHandler<Command, Event extends DomainEvent, State> {
+  constructor(
+    private readonly store: PostgresEventStore,
+    private readonly decider: Decider<Command, Event, State>,
+  ) {}
+
+  /**
+   * Decides every command and appends what they decided in one statement, each stream at the
+   * version read. Returns each command's outcome, in order.
+   * @throws WrongExpectedVersionError, or a unique violation, when a stream moved since the read:
+   * nothing is appended, and the caller runs the commands one by one (CommandHandler), which reads
+   * again and decides again.
+   */
+  async handleAll(commands: readonly BatchCommand<Command>[]): Promise<BatchCommandOutcome<Event, State>[]> {
+    const read = await this.store.readStreams<Event>(commands.map(({ streamId }) => streamId));
+    const streams = new Map<string, { state: State; version: number; events: NewEvent<Event>[] }>();
+    for (const [streamId, { events, currentVersion }] of read) {
+      const state = events.reduce<State>((current, event) => this.decider.evolve(current, { type: event.type, data: event.data } as Event), this.decider.initialState());
+      streams.set(streamId, { state, version: currentVersion, events: [] });
+    }
+    const outcomes = commands.map(({ streamId, command, metadata, eventId }): BatchCommandOutcome<Event, State> => {
+      const stream = streams.get(streamId) as { state: State; version: number; events: NewEvent<Event>[] };
+      let decided: readonly Event[];
+      try {
+        decided = decidedEvents(this.decider.decide(command, stream.state));
+      } catch (error) {
+        return { kind: 'refused', error };
+      }
+      const newEvents = decided.map((event, index) => ({ ...event, eventId: eventId(index), metadata }) as NewEvent<Event>);
+      stream.state = decided.reduce(this.decider.evolve, stream.state);
+      stream.events.push(...newEvents);
+      return { kind: 'decided', newEvents, newState: stream.state };
+    });
+    const appends: StreamAppend<Event>[] = [];
+    for (const [streamId, { version, events }] of streams) {
+      if (events.length > 0) appends.push({ streamId, events, expectedVersion: version === 0 ? 'noStream' : version });
+    }
+    if (appends.length > 0) await this.store.appendToStreams(appends);
+    return outcomes;
+  }
+}

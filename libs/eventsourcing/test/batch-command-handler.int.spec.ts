@@ -1,0 +1,69 @@
+// BatchCommandHandler: the commands of a run decided on their streams as one-by-one handling
+// would decide them (a stream named twice sees the earlier command's events, a refusal leaves its
+// stream alone), appended in one statement; a stream that moved since the read appends nothing.
+import { randomUUID } from 'node:crypto';
+import { BatchCommandHandler, PostgresEventStore, WrongExpectedVersionError, type BatchCommand } from '../src';
+import { createEventStoreDatabase, type EventStoreDatabase } from './event-store-database';
+import { renewModeDecider, ServiceNotActiveError, type ServiceCommand, type ServiceState } from './renew-mode-decider';
+import { metadataFor, renewModeChanged, serviceActivated, type ServiceEvent } from './sample-events';
+
+describe('BatchCommandHandler', () => {
+  let database: EventStoreDatabase;
+  let store: PostgresEventStore;
+  let handler: BatchCommandHandler<ServiceCommand, ServiceEvent, ServiceState>;
+
+  beforeAll(async () => {
+    database = await createEventStoreDatabase('es_batch_commands', 4);
+    store = new PostgresEventStore(database.pool);
+    handler = new BatchCommandHandler(store, renewModeDecider);
+  });
+  afterAll(() => database?.drop());
+
+  const command = (streamId: string, body: ServiceCommand): BatchCommand<ServiceCommand> => {
+    const cause = randomUUID();
+    return { streamId, command: body, metadata: metadataFor('customer-1'), eventId: () => cause };
+  };
+  const activate = (serviceId: string): ServiceCommand => ({ type: 'ActivateService', data: { serviceId, planCode: 'web-hosting-pro', expirationDate: '2027-01-31' } });
+  const change = (serviceId: string, renewMode: 'automatic' | 'manual'): ServiceCommand => ({ type: 'ChangeRenewMode', data: { serviceId, renewMode } });
+
+  it('decides each command on the state the earlier ones left, and appends all in one transaction', async () => {
+    const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+    const outcomes = await handler.handleAll([
+      command(`service-${a}`, activate(a)),
+      command(`service-${b}`, change(b, 'manual')),
+      command(`service-${a}`, change(a, 'manual')),
+      command(`service-${c}`, activate(c)),
+      command(`service-${a}`, change(a, 'manual')),
+    ]);
+    expect(outcomes.map((outcome) => (outcome.kind === 'decided' ? outcome.newEvents.map((event) => event.type) : outcome.error))).toEqual([
+      ['ServiceActivated'],
+      expect.any(ServiceNotActiveError),
+      ['ServiceRenewModeChanged'],
+      ['ServiceActivated'],
+      [],
+    ]);
+    expect(outcomes[2]).toMatchObject({ newState: { status: 'active', renewMode: 'manual', renewModeChanges: 1 } });
+    const read = await store.readStreams([`service-${a}`, `service-${b}`, `service-${c}`]);
+    expect([...read.values()].map((stream) => stream.currentVersion)).toEqual([2, 0, 1]);
+    const transactions = new Set([...read.values()].flatMap((stream) => stream.events.map((event) => event.position.transactionId)));
+    expect(transactions.size).toBe(1);
+  });
+
+  it('appends nothing when a stream moved since the read', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    await store.append(`service-${b}`, [serviceActivated(b)], { expectedVersion: 'noStream' });
+    const readStreams = store.readStreams.bind(store);
+    // another writer gets to b between the read and the append
+    const racing = Object.assign(Object.create(store) as PostgresEventStore, {
+      readStreams: async (ids: readonly string[]) => {
+        const read = await readStreams(ids);
+        await store.append(`service-${b}`, [renewModeChanged(b)], { expectedVersion: 1 });
+        return read;
+      },
+    });
+    const raced = new BatchCommandHandler(racing, renewModeDecider).handleAll([command(`service-${a}`, activate(a)), command(`service-${b}`, change(b, 'manual'))]);
+    await expect(raced).rejects.toBeInstanceOf(WrongExpectedVersionError);
+    expect((await store.readStream(`service-${a}`)).currentVersion).toBe(0);
+    expect((await store.readStream(`service-${b}`)).currentVersion).toBe(2);
+  });
+});
