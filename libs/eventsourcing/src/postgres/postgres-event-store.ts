@@ -349,10 +349,16 @@ export class PostgresEventStore implements EventStore {
   }
 
   /** `readStream` of many streams in one statement: each id's events and version (0: no stream). */
-  async readStreams<E extends DomainEvent = DomainEvent>(streamIds: readonly string[]): Promise<Map<string, ReadStreamResult<E>>> {
+  readStreams<E extends DomainEvent = DomainEvent>(streamIds: readonly string[]): Promise<Map<string, ReadStreamResult<E>>> {
+    return this.readStreamsIn(this.queryOn(this.pool), streamIds);
+  }
+
+  /** `readStreams` inside a transaction the caller holds open: it sees what the transaction wrote. */
+  async readStreamsIn<E extends DomainEvent = DomainEvent>(query: TransactionQuery, streamIds: readonly string[]): Promise<Map<string, ReadStreamResult<E>>> {
     const read = new Map<string, ReadStreamResult<E>>(streamIds.map((streamId) => [streamId, { events: [], currentVersion: 0 }]));
     if (streamIds.length === 0) return read;
-    const { rows } = await this.run<StoredRow>(this.pool, statements.readStreams, [[...new Set(streamIds)]]);
+    const { text, name } = statements.readStreams;
+    const rows = await query<StoredRow>(text, [[...new Set(streamIds)]], name);
     for (const row of rows) {
       const stream = read.get(row.stream_id) as ReadStreamResult<E>;
       const event = this.toStoredEvent<E>(row);

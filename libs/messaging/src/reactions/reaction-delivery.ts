@@ -78,6 +78,7 @@ export class ReactionDelivery<E extends EventEnvelope> implements DeliveryTarget
     return [...lanes.values()];
   }
 
+  /** A check-then-record reaction with `reactToRun` gets the run whole (a same-transaction one gets each lane's events in its transaction). */
   private takesWholeRuns(): boolean {
     return this.reaction.idempotency === 'check-then-record' && this.reaction.reactToRun !== undefined;
   }
@@ -137,13 +138,11 @@ export class ReactionDelivery<E extends EventEnvelope> implements DeliveryTarget
     const failure = await this.runLanes(lanes, async (lane) => {
       const reacted = await this.dataSource.transaction(async (manager: EntityManager) => {
         const fresh = await recordProcessedEvents(manager, this.reaction.name, lane.map(idOf));
-        let count = 0;
-        for (const event of lane) {
-          if (!fresh.delete(idOf(event))) continue;
-          await this.reaction.react(event, manager);
-          count++;
-        }
-        return count;
+        // the first copy of each fresh event, in order
+        const events = lane.filter((event) => fresh.delete(idOf(event)));
+        if (this.reaction.reactToRun && events.length > 0) await this.reaction.reactToRun(events, manager);
+        else for (const event of events) await this.reaction.react(event, manager);
+        return events.length;
       });
       handled += reacted;
     });

@@ -42,11 +42,13 @@ export interface Reaction<E extends EventEnvelope = EventEnvelope> extends Event
   /** Handles one event; `manager` is the transaction's (same-transaction) or the data source's. */
   react(event: ConsumedEvent<E>, manager: EntityManager): Promise<void>;
   /**
-   * Optional, for a `check-then-record` reaction that does a run's work in fewer statements than
-   * event by event (one transaction for many commands): the run's fresh events at once, in log
-   * order, instead of `react` lane by lane. Their effects must be idempotent per event, as
-   * `react`'s are. When it fails, none of the run is recorded and the partition loop goes through
-   * the events one at a time, each as a run of one.
+   * Optional, for a reaction that does a run's work in fewer statements than event by event: the
+   * fresh events at once, in log order, instead of `react` one after the other.
+   * - `check-then-record`: the whole run (up to 64 messages) instead of lanes. Its effects must be
+   *   idempotent per event, as `react`'s are. When it fails, none of the run is recorded.
+   * - `same-transaction`: a lane's events, in the lane's transaction (recorded with it).
+   * Either way, a failure sends the partition loop through the events one at a time, each as a
+   * run of one.
    */
   reactToRun?(events: readonly ConsumedEvent<E>[], manager: EntityManager): Promise<void>;
 }

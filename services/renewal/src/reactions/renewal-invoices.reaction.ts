@@ -5,7 +5,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConsumedEvent, Reaction } from '@billing/messaging';
 import type { EntityManager } from 'typeorm';
 import { RENEWAL_TOPICS, type RenewalTopics } from '../renewal-policy';
-import { RenewalSchedule } from '../schedule/renewal-schedule.service';
+import { RenewalSchedule, type InvoiceOutcome } from '../schedule/renewal-schedule.service';
 import { sqlOf } from '../schedule/schedule-rows';
 import { invoicesTopicEvents, type InvoicesTopicEnvelope } from './topic-events';
 
@@ -32,20 +32,32 @@ export class RenewalInvoicesReaction implements Reaction<InvoicesTopicEnvelope> 
     return (event as ConsumedEvent<Handled>).data.source.kind === 'renewal';
   }
 
-  async react(event: ConsumedEvent<InvoicesTopicEnvelope>, manager: EntityManager): Promise<void> {
-    const handled = event as ConsumedEvent<Handled>;
-    const { source } = handled.data;
-    if (source.kind !== 'renewal') return;
-    const sql = sqlOf(manager);
-    switch (handled.type) {
-      case 'InvoiceIssued':
-        return this.schedule.invoiceIssued(sql, source.renewalTermId, handled.data.invoiceId, handled.data.issuedAt, event);
-      case 'InvoicePaid':
-        return this.schedule.invoicePaid(sql, source.renewalTermId, handled.data.invoiceId, event);
-      case 'InvoicePaymentFailed': {
-        const { invoiceId, attempt, reason, retryable, failedAt } = handled.data;
-        return this.schedule.paymentFailed(sql, source.renewalTermId, { invoiceId, attempt, reason, retryable, failedAt }, event);
+  react(event: ConsumedEvent<InvoicesTopicEnvelope>, manager: EntityManager): Promise<void> {
+    return this.reactToRun([event], manager);
+  }
+
+  /** A run's outcomes applied in turn, with one lock, one read and one write of each kind for the run. */
+  async reactToRun(events: readonly ConsumedEvent<InvoicesTopicEnvelope>[], manager: EntityManager): Promise<void> {
+    const outcomes: InvoiceOutcome[] = [];
+    for (const event of events) {
+      const handled = event as ConsumedEvent<Handled>;
+      const { source } = handled.data;
+      if (source.kind !== 'renewal') continue;
+      const { renewalTermId } = source;
+      switch (handled.type) {
+        case 'InvoiceIssued':
+          outcomes.push({ type: 'issued', renewalTermId, invoiceId: handled.data.invoiceId, issuedAt: handled.data.issuedAt, cause: event });
+          break;
+        case 'InvoicePaid':
+          outcomes.push({ type: 'paid', renewalTermId, invoiceId: handled.data.invoiceId, cause: event });
+          break;
+        case 'InvoicePaymentFailed': {
+          const { invoiceId, attempt, reason, retryable, failedAt } = handled.data;
+          outcomes.push({ type: 'failed', renewalTermId, failure: { invoiceId, attempt, reason, retryable, failedAt }, cause: event });
+          break;
+        }
       }
     }
+    await this.schedule.invoiceOutcomes(sqlOf(manager), outcomes);
   }
 }

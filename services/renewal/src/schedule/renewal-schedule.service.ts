@@ -9,17 +9,21 @@ import type { EventEnvelope, InvoicePaymentFailureReason } from '@billing/contra
 import type { PostgresEventStore } from '@billing/eventsourcing';
 import { CLOCK, EVENT_STORE, type Clock } from '@billing/platform';
 import type { RenewalPolicy } from '../domain/renewal-plan';
-import type { RenewalTermState, TermIdentity } from '../domain/renewal-term';
+import type { TermIdentity } from '../domain/renewal-term';
+import type { RenewalTermCommand } from '../domain/renewal-term.decide';
 import { RENEWAL_POLICY } from '../renewal-policy';
 import {
   insertService,
   insertTerm,
+  insertTerms,
   lockOpenTermsOfService,
   lockService,
-  lockServiceOfTerm,
+  lockServicesOfTerms,
   lockTerm,
+  lockTerms,
   renewDayOf,
   saveService,
+  saveServices,
   saveTerms,
   type ServiceRow,
   type Sql,
@@ -29,6 +33,14 @@ import { decideInTurn, RenewalTermStreams } from './renewal-term-streams';
 import { newTermRow, renewalTermIdOf, rescheduledTerm, subsidiaryToday, type TermScheduleInputs } from './term-schedule';
 
 export type PaymentFailure = Readonly<{ invoiceId: string; attempt: number; reason: InvoicePaymentFailureReason; retryable: boolean; failedAt: string }>;
+
+/** What invoicing said of a term's invoice, with the event that said it. */
+export type InvoiceOutcome = Readonly<{ renewalTermId: string; cause: EventEnvelope }> &
+  (
+    | Readonly<{ type: 'issued'; invoiceId: string; issuedAt: string }>
+    | Readonly<{ type: 'paid'; invoiceId: string }>
+    | Readonly<{ type: 'failed'; failure: PaymentFailure }>
+  );
 
 @Injectable()
 export class RenewalSchedule {
@@ -126,63 +138,70 @@ export class RenewalSchedule {
 
   // ── invoicing's outcomes for renewal invoices ──
 
-  async invoiceIssued(sql: Sql, renewalTermId: string, invoiceId: string, issuedAt: string, cause: EventEnvelope): Promise<void> {
-    await this.onTerm(sql, renewalTermId, cause, (state) => decideInTurn(state, [{ type: 'RecordRenewalInvoiceIssued', data: { invoiceId, issuedAt } }]));
-  }
-
-  /** Paid at any point before termination: renewed on the term's own dates, next term scheduled. */
-  async invoicePaid(sql: Sql, renewalTermId: string, invoiceId: string, cause: EventEnvelope): Promise<void> {
-    const succeededAt = this.now();
-    const outcome = await this.onTerm(sql, renewalTermId, cause, (state, term) =>
-      decideInTurn(state, [{ type: 'RecordRenewalPayment', data: { invoiceId, newExpirationDate: term.termEnd, succeededAt } }]),
-    );
-    if (!outcome) return;
-    const { state, service, inputs } = outcome;
-    if (state.status !== 'renewed') {
-      // a payment after termination (or for a cancelled term) renews nothing: invoicing refunds it
-      this.logger.warn({ msg: 'renewal invoice paid for a term that can no longer renew', renewalTermId, status: state.status, invoiceId });
-      return;
-    }
-    if (service.state !== 'active' || service.expirationDate >= state.newExpirationDate) return;
-    const renewed: ServiceRow = { ...service, expirationDate: state.newExpirationDate };
-    const at = this.now();
-    await saveService(sql, renewed, at);
-    await insertTerm(sql, newTermRow(renewed.expirationDate, { ...inputs, service: renewed }), at);
-  }
-
-  async paymentFailed(sql: Sql, renewalTermId: string, failure: PaymentFailure, cause: EventEnvelope): Promise<void> {
-    await this.onTerm(sql, renewalTermId, cause, (state, term) =>
-      decideInTurn(state, [
-        {
-          type: 'RecordRenewalPaymentFailure',
-          data: { ...failure, failedOn: subsidiaryToday(Temporal.Instant.from(failure.failedAt), term.subsidiary), dunningRetryDays: this.policy.dunningRetryDays },
-        },
-      ]),
-    );
-  }
-
   /**
-   * Locks the term (its service first), runs the decision on its stream and writes the row back
-   * from the resulting state; undefined when the term is not one of ours.
+   * Invoicing's outcomes of a run, each applied to its term in turn (a term's issue and payment
+   * often come in the same run), in a handful of statements for the whole run: the services, then
+   * the terms locked (service first, as every writer of a term does; each in id order), the term
+   * streams read, and what the run decided written at the end — the terms' events in one append,
+   * their rows, the renewed services and their next terms in one statement each.
    */
-  private async onTerm(
-    sql: Sql,
-    renewalTermId: string,
-    cause: EventEnvelope,
-    decision: (state: RenewalTermState, term: TermRow) => ReturnType<typeof decideInTurn>,
-  ): Promise<{ state: RenewalTermState; term: TermRow; service: ServiceRow; inputs: TermScheduleInputs } | undefined> {
-    const locked = await lockServiceOfTerm(sql, renewalTermId);
-    const term = locked ? await lockTerm(sql, renewalTermId) : undefined;
-    if (!locked || !term) {
-      this.ignore(cause, 'unknown renewal term');
-      return undefined;
+  async invoiceOutcomes(sql: Sql, outcomes: readonly InvoiceOutcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    const termIds = [...new Set(outcomes.map((outcome) => outcome.renewalTermId))];
+    const services = await lockServicesOfTerms(sql, termIds);
+    const terms = await lockTerms(sql, termIds.filter((id) => services.has(id)));
+    const streams = await this.streams.loadIn(sql, [...terms.keys()]);
+    const savedTerms = new Map<string, TermRow>();
+    const renewedServices = new Map<string, ServiceRow>();
+    const nextTerms: TermRow[] = [];
+    for (const outcome of outcomes) {
+      const locked = services.get(outcome.renewalTermId);
+      const term = terms.get(outcome.renewalTermId);
+      if (!locked || !term) {
+        this.ignore(outcome.cause, 'unknown renewal term');
+        continue;
+      }
+      // the service as the run's earlier payments left it
+      const service = renewedServices.get(locked.service.serviceId) ?? locked.service;
+      const state = this.streams.decideIn(streams, term.renewalTermId, term.customerId, (current) => decideInTurn(current, [this.commandOf(outcome, term)]), this.now(), outcome.cause);
+      const inputs = this.inputsOf(service, locked.renewDay);
+      const saved = rescheduledTerm(term, inputs, state);
+      terms.set(term.renewalTermId, saved);
+      savedTerms.set(term.renewalTermId, saved);
+      if (outcome.type !== 'paid') continue;
+      if (state.status !== 'renewed') {
+        // a payment after termination (or for a cancelled term) renews nothing: invoicing refunds it
+        this.logger.warn({ msg: 'renewal invoice paid for a term that can no longer renew', renewalTermId: term.renewalTermId, status: state.status, invoiceId: outcome.invoiceId });
+        continue;
+      }
+      if (service.state !== 'active' || service.expirationDate >= state.newExpirationDate) continue;
+      const renewed: ServiceRow = { ...service, expirationDate: state.newExpirationDate };
+      renewedServices.set(renewed.serviceId, renewed);
+      nextTerms.push(newTermRow(renewed.expirationDate, { ...inputs, service: renewed }));
     }
-    const { service, renewDay } = locked;
-    const { state } = await this.streams.execute(renewalTermId, term.customerId, (current) => decision(current, term), this.now(), cause, sql);
-    const inputs = this.inputsOf(service, renewDay);
-    const saved = rescheduledTerm(term, inputs, state);
-    await saveTerms(sql, [saved], this.now());
-    return { state, term: saved, service, inputs };
+    const at = this.now();
+    await this.streams.appendIn(sql, streams);
+    await saveTerms(sql, [...savedTerms.values()], at);
+    await saveServices(sql, [...renewedServices.values()], at);
+    await insertTerms(sql, nextTerms, at);
+  }
+
+  private commandOf(outcome: InvoiceOutcome, term: TermRow): RenewalTermCommand {
+    switch (outcome.type) {
+      case 'issued':
+        return { type: 'RecordRenewalInvoiceIssued', data: { invoiceId: outcome.invoiceId, issuedAt: outcome.issuedAt } };
+      case 'paid':
+        return { type: 'RecordRenewalPayment', data: { invoiceId: outcome.invoiceId, newExpirationDate: term.termEnd, succeededAt: this.now() } };
+      case 'failed':
+        return {
+          type: 'RecordRenewalPaymentFailure',
+          data: {
+            ...outcome.failure,
+            failedOn: subsidiaryToday(Temporal.Instant.from(outcome.failure.failedAt), term.subsidiary),
+            dunningRetryDays: this.policy.dunningRetryDays,
+          },
+        };
+    }
   }
 
   // ── the account's renew day ──

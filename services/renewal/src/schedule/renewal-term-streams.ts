@@ -61,6 +61,23 @@ export type TermDecision = (state: RenewalTermState) => { state: RenewalTermStat
 
 export type TermOutcome = Readonly<{ state: RenewalTermState; appended: readonly RenewalTermEvent[] }>;
 
+/** Terms as read in one statement, their decisions made in turn and appended in one (see RenewalSchedule.invoiceOutcomes). */
+export type TermsInRun = Map<string, { state: RenewalTermState; version: number; events: NewEvent<RenewalTermEvent>[] }>;
+
+/** The metadata of the events a cause (an incoming event, if any) leads to. */
+function metadataOf(customerId: string, occurredAt: string, cause?: EventEnvelope): EventMetadata {
+  return {
+    correlationId: cause?.metadata.correlationId ?? randomUUID(),
+    ...(cause ? { causationId: cause.eventId } : {}),
+    occurredAt,
+    partitionKey: customerId,
+    ...(cause?.metadata.traceparent ? { traceparent: cause.metadata.traceparent } : {}),
+  };
+}
+
+const stateOf = (events: readonly { type: string; data: unknown }[]): RenewalTermState =>
+  events.reduce<RenewalTermState>((current, { type, data }) => evolve(current, { type, data } as RenewalTermEvent), initialRenewalTermState());
+
 export class RenewalTermStreams {
   constructor(private readonly store: PostgresEventStore) {}
 
@@ -70,8 +87,35 @@ export class RenewalTermStreams {
     const { events, currentVersion }: ReadStreamResult<RenewalTermEvent> = sql
       ? await this.store.readStreamIn<RenewalTermEvent>(sql, streamId)
       : await this.store.readStream<RenewalTermEvent>(streamId);
-    const state = events.reduce<RenewalTermState>((current, { type, data }) => evolve(current, { type, data } as RenewalTermEvent), initialRenewalTermState());
-    return { state, version: currentVersion };
+    return { state: stateOf(events), version: currentVersion };
+  }
+
+  /** Many terms read in one statement of the transaction of `sql` (whose row locks the caller holds). */
+  async loadIn(sql: Sql, renewalTermIds: readonly string[]): Promise<TermsInRun> {
+    const read = await this.store.readStreamsIn<RenewalTermEvent>(sql, renewalTermIds.map(renewalTermStreamId));
+    return new Map(renewalTermIds.map((id) => {
+      const { events, currentVersion } = read.get(renewalTermStreamId(id)) as ReadStreamResult<RenewalTermEvent>;
+      return [id, { state: stateOf(events), version: currentVersion, events: [] }];
+    }));
+  }
+
+  /** Decides on a term of the run as the run's earlier decisions left it; its events wait for `appendIn`. */
+  decideIn(terms: TermsInRun, renewalTermId: string, customerId: string, decision: TermDecision, occurredAt: string, cause?: EventEnvelope): RenewalTermState {
+    const term = terms.get(renewalTermId);
+    if (!term) throw new Error(`renewal term ${renewalTermId} was not loaded`);
+    const decided = decision(term.state);
+    const metadata = metadataOf(customerId, occurredAt, cause);
+    term.events.push(...decided.events.map((event) => ({ ...event, eventId: termEventId(renewalTermId, event), metadata }) as NewEvent<RenewalTermEvent>));
+    term.state = decided.state;
+    return decided.state;
+  }
+
+  /** What the run decided, appended in one statement of the transaction of `sql`, each term at the version read. */
+  async appendIn(sql: Sql, terms: TermsInRun): Promise<void> {
+    const appends = [...terms]
+      .filter(([, term]) => term.events.length > 0)
+      .map(([id, { events, version }]) => ({ streamId: renewalTermStreamId(id), events, expectedVersion: version === 0 ? ('noStream' as const) : version }));
+    if (appends.length > 0) await this.store.appendToStreamsIn(sql, appends);
   }
 
   /**
@@ -86,13 +130,7 @@ export class RenewalTermStreams {
       const { state, version } = await this.load(renewalTermId, sql);
       const decided = decision(state);
       if (decided.events.length === 0) return { state: decided.state, appended: [] };
-      const metadata: EventMetadata = {
-        correlationId: cause?.metadata.correlationId ?? randomUUID(),
-        ...(cause ? { causationId: cause.eventId } : {}),
-        occurredAt,
-        partitionKey: customerId,
-        ...(cause?.metadata.traceparent ? { traceparent: cause.metadata.traceparent } : {}),
-      };
+      const metadata = metadataOf(customerId, occurredAt, cause);
       const events = decided.events.map((event) => ({ ...event, eventId: termEventId(renewalTermId, event), metadata }) as NewEvent<RenewalTermEvent>);
       const expectedVersion = version === 0 ? ('noStream' as const) : version;
       try {

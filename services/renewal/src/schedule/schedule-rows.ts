@@ -116,22 +116,34 @@ export async function lockService(sql: Sql, serviceId: string): Promise<ServiceR
 }
 
 /**
- * Locks the service a term belongs to, in one statement with the account's renew day (what
- * rescheduling the term needs): undefined when the term is unknown. The term's service never
- * changes, so it is read without a lock; the caller locks the term next (service first).
+ * Locks the services the terms belong to, in one statement with the accounts' renew days (what
+ * rescheduling a term needs), in service id order so that two runs never wait on each other in a
+ * circle; by term id, unknown terms absent. A term's service never changes, so the terms are read
+ * without a lock here: the caller locks them next (service first, as every writer of a term does).
  */
-export async function lockServiceOfTerm(sql: Sql, renewalTermId: string): Promise<{ service: ServiceRow; renewDay?: RenewDay } | undefined> {
-  const [row] = await sql<ServiceRow & { renewDay: number | null }>(
+export async function lockServicesOfTerms(sql: Sql, renewalTermIds: readonly string[]): Promise<Map<string, { service: ServiceRow; renewDay?: RenewDay }>> {
+  const rows = await sql<ServiceRow & { renewDay: number | null; termIds: string[] }>(
     `SELECT ${serviceColumns},
-            (SELECT a.renew_day FROM autorenew_settings a WHERE a.customer_id = s.customer_id AND a.active) AS "renewDay"
+            (SELECT a.renew_day FROM autorenew_settings a WHERE a.customer_id = s.customer_id AND a.active) AS "renewDay",
+            (SELECT array_agg(t.renewal_term_id::text) FROM renewal_terms t WHERE t.service_id = s.service_id AND t.renewal_term_id = ANY ($1::uuid[])) AS "termIds"
        FROM renewal_services s
-      WHERE s.service_id = (SELECT t.service_id FROM renewal_terms t WHERE t.renewal_term_id = $1)
+      WHERE s.service_id IN (SELECT t.service_id FROM renewal_terms t WHERE t.renewal_term_id = ANY ($1::uuid[]))
+      ORDER BY s.service_id
         FOR UPDATE OF s`,
-    [renewalTermId],
+    [renewalTermIds],
   );
-  if (!row) return undefined;
-  const { renewDay, ...service } = row;
-  return renewDay === null ? { service } : { service, renewDay: renewDay as RenewDay };
+  const locked = new Map<string, { service: ServiceRow; renewDay?: RenewDay }>();
+  for (const { renewDay, termIds, ...service } of rows) {
+    for (const termId of termIds) locked.set(termId, renewDay === null ? { service } : { service, renewDay: renewDay as RenewDay });
+  }
+  return locked;
+}
+
+/** `lockTerm` for many terms in one statement, in term id order; by term id. */
+export async function lockTerms(sql: Sql, renewalTermIds: readonly string[]): Promise<Map<string, TermRow>> {
+  if (renewalTermIds.length === 0) return new Map();
+  const rows = await sql<TermRow>(`SELECT ${termColumns} FROM renewal_terms t WHERE t.renewal_term_id = ANY ($1::uuid[]) ORDER BY t.renewal_term_id FOR UPDATE`, [renewalTermIds]);
+  return new Map(rows.map((row) => [row.renewalTermId, row]));
 }
 
 export async function lockTerm(sql: Sql, renewalTermId: string): Promise<TermRow | undefined> {
@@ -174,6 +186,44 @@ export async function saveService(sql: Sql, service: ServiceRow, at: string): Pr
       service.serviceId, service.universe, service.currency, service.planCode, service.period, service.price, service.anchorDate,
       service.expirationDate, service.renewMode, service.legacy, service.terminationDate, service.state, at,
     ],
+  );
+}
+
+/** `saveService` for many services in one statement. */
+export async function saveServices(sql: Sql, services: readonly ServiceRow[], at: string): Promise<void> {
+  if (services.length === 0) return;
+  if (services.length === 1) return saveService(sql, services[0], at);
+  await sql(
+    `UPDATE renewal_services s
+        SET universe = r.universe, currency = r.currency, plan_code = r."planCode", period = r.period, price = r.price,
+            anchor_date = r."anchorDate", expiration_date = r."expirationDate", renew_mode = r."renewMode", legacy = r.legacy,
+            termination_date = r."terminationDate", state = r.state, updated_at = $2
+       FROM jsonb_to_recordset($1::jsonb) AS r("serviceId" uuid, universe text, currency text, "planCode" text, period text, price bigint,
+            "anchorDate" date, "expirationDate" date, "renewMode" text, legacy boolean, "terminationDate" date, state text)
+      WHERE s.service_id = r."serviceId" AND s.service_id = ANY($3::uuid[])`,
+    [JSON.stringify(services), at, services.map((service) => service.serviceId)],
+  );
+}
+
+/** `insertTerm` for many terms in one statement. */
+export async function insertTerms(sql: Sql, terms: readonly TermRow[], at: string): Promise<void> {
+  if (terms.length === 0) return;
+  if (terms.length === 1) return insertTerm(sql, terms[0], at);
+  await sql(
+    `INSERT INTO renewal_terms (renewal_term_id, service_id, customer_id, subsidiary, term_start, term_end, scheduled_on, currency,
+                                expected_amount, requested_amount, reminder40_on, reminder15_on, invoice_on, lapse_on, deadline_on,
+                                termination_on, status, reminders_sent, invoice_id, next_retry_attempt, next_retry_on, next_step,
+                                next_due_at, updated_at)
+     SELECT r."renewalTermId", r."serviceId", r."customerId", r.subsidiary, r."termStart", r."termEnd", r."scheduledOn", r.currency,
+            r."expectedAmount", r."requestedAmount", r."reminder40On", r."reminder15On", r."invoiceOn", r."lapseOn", r."deadlineOn",
+            r."terminationOn", r.status, r."remindersSent", r."invoiceId", r."nextRetryAttempt", r."nextRetryOn", r."nextStep",
+            r."nextDueAt", $2
+       FROM jsonb_to_recordset($1::jsonb) AS r("renewalTermId" uuid, "serviceId" uuid, "customerId" text, subsidiary text, "termStart" date,
+            "termEnd" date, "scheduledOn" date, currency text, "expectedAmount" bigint, "requestedAmount" bigint, "reminder40On" date,
+            "reminder15On" date, "invoiceOn" date, "lapseOn" date, "deadlineOn" date, "terminationOn" date, status text,
+            "remindersSent" smallint[], "invoiceId" uuid, "nextRetryAttempt" integer, "nextRetryOn" date, "nextStep" text, "nextDueAt" timestamptz)
+     ON CONFLICT DO NOTHING`,
+    [JSON.stringify(terms), at],
   );
 }
 

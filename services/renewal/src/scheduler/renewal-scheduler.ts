@@ -2,12 +2,13 @@
 // partial index). A run claims a batch of due terms with SELECT … FOR UPDATE SKIP LOCKED (earliest
 // first, LIMIT n) in one transaction, steps each term (its due steps decided by the RenewalTerm
 // decider and appended to the term's stream), writes each term's next step and due time, and
-// commits. Replicas skip each other's locked rows; a replica that dies releases its claim with its
-// connection, and the next claim finds the steps already in the stream (event ids derive from the
-// term and the step), so it appends nothing twice: one RenewalInvoiceRequested per term.
+// commits, the terms' events with them (one append for the batch). Replicas skip each other's
+// locked rows; a replica that dies releases its claim with its connection, its events with it,
+// and the next claim decides again (and a step found in the stream is not decided twice: event
+// ids derive from the term and the step): one RenewalInvoiceRequested per term.
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Money } from '@billing/billing-kernel';
-import { PostgresEventStore } from '@billing/eventsourcing';
+import { PostgresEventStore, WrongExpectedVersionError } from '@billing/eventsourcing';
 import { CLOCK, postgresSsl, type Clock } from '@billing/platform';
 import { Pool } from 'pg';
 import { Temporal } from 'temporal-polyfill';
@@ -18,7 +19,7 @@ import { evolve } from '../domain/renewal-term';
 import { RenewalMetrics } from '../metrics/renewal-metrics';
 import { RENEWAL_POLICY, SCHEDULER_SETTINGS, type SchedulerSettings } from '../renewal-policy';
 import { RenewalTermStreams } from '../schedule/renewal-term-streams';
-import { claimDueTerms, peekDueTerms, saveTerms, sqlOfClient, type ClaimedTerm, type TermRow } from '../schedule/schedule-rows';
+import { claimDueTerms, peekDueTerms, saveTerms, sqlOfClient, type ClaimedTerm, type Sql, type TermRow } from '../schedule/schedule-rows';
 import { notRenewedReasonOf, renewalAmountOf, renewalOf, rescheduledTerm, subsidiaryToday, type TermScheduleInputs } from '../schedule/term-schedule';
 
 /** What a run did (or, dry, would do). */
@@ -150,14 +151,29 @@ export class RenewalScheduler implements OnApplicationBootstrap, BeforeApplicati
     return report;
   }
 
-  /** One claim transaction: lock due rows, step their terms, write their next steps, commit. */
+  /**
+   * One claim transaction: lock due rows, step their terms, write their next steps, commit. The
+   * terms are stepped together (one read of their streams, one append in the claim's transaction);
+   * when that append fails (a stream moved: a step appended by a claim that died before its
+   * commit, say), the claim rolls back and is made again with each term stepped on its own.
+   */
   private async runBatch(now: Temporal.Instant, report: RenewalRunReport): Promise<number> {
+    try {
+      return await this.claimAndStep(now, report, true);
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError) && (error as { code?: string }).code !== '23505') throw error;
+      this.logger.warn({ msg: 'renewal terms could not be stepped together: stepping them one by one', error: (error as Error).message });
+      return this.claimAndStep(now, report, false);
+    }
+  }
+
+  private async claimAndStep(now: Temporal.Instant, report: RenewalRunReport, together: boolean): Promise<number> {
     const client = await this.pool.connect();
     const sql = sqlOfClient(client);
     try {
       await client.query('BEGIN');
       const claimed = await claimDueTerms(sql, now.toString(), this.settings.batchSize);
-      const stepped = await inTurns(claimed, this.settings.concurrency, (term) => this.step(term, now));
+      const stepped = together ? await this.stepAll(sql, claimed, now) : await inTurns(claimed, this.settings.concurrency, (term) => this.step(term, now));
       await saveTerms(sql, stepped.map(({ row }) => row), now.toString({ fractionalSecondDigits: 3 }));
       await client.query('COMMIT');
       claimed.forEach((term, index) => this.record(report, term, stepped[index]));
@@ -193,6 +209,33 @@ export class RenewalScheduler implements OnApplicationBootstrap, BeforeApplicati
     return { service, ...(renewDay !== undefined ? { renewDay } : {}), policy: this.policy, today: subsidiaryToday(now, service.subsidiary) };
   }
 
+  /**
+   * Steps the claimed terms together: their streams read in one statement of the claim's
+   * transaction, each term's due steps decided, and all their events appended in one statement of
+   * it, so they commit with the rows. A term whose decision throws fails alone.
+   */
+  private async stepAll(sql: Sql, claimed: readonly ClaimedTerm[], now: Temporal.Instant): Promise<SteppedTerm[]> {
+    // due-ness is judged at the run's instant; the facts carry the time they are decided at
+    const at = this.clock.now().toString({ fractionalSecondDigits: 3 });
+    const streams = await this.streams.loadIn(sql, claimed.map(({ term }) => term.renewalTermId));
+    const stepped = claimed.map((entry): SteppedTerm => {
+      const { term } = entry;
+      try {
+        let appended: readonly RenewalTermEvent[] = [];
+        const state = this.streams.decideIn(streams, term.renewalTermId, term.customerId, (current) => {
+          const decided = this.dueSteps(current, entry, now, at);
+          appended = decided.events;
+          return decided;
+        }, at);
+        return this.steppedOf(entry, now, state, appended);
+      } catch (error) {
+        return this.failedStep(entry, now, error);
+      }
+    });
+    await this.streams.appendIn(sql, streams);
+    return stepped;
+  }
+
   /** Steps one claimed term: appends its due steps' events, returns its row as it must be saved. */
   private async step(claimed: ClaimedTerm, now: Temporal.Instant): Promise<SteppedTerm> {
     const { term } = claimed;
@@ -200,17 +243,27 @@ export class RenewalScheduler implements OnApplicationBootstrap, BeforeApplicati
       // due-ness is judged at the run's instant; the facts carry the time they are decided at
       const at = this.clock.now().toString({ fractionalSecondDigits: 3 });
       const outcome = await this.streams.execute(term.renewalTermId, term.customerId, (state) => this.dueSteps(state, claimed, now, at), at);
-      const row = rescheduledTerm(term, this.inputsOf(claimed, now), outcome.state);
-      if (row.nextDueAt !== null && Temporal.Instant.compare(Temporal.Instant.from(row.nextDueAt), now) <= 0) {
-        // the plan asks for a step the term refuses: keep the row, look again later
-        this.logger.error({ msg: 'renewal term has a due step it does not take', renewalTermId: term.renewalTermId, step: row.nextStep, status: row.status });
-        return { row: { ...row, nextDueAt: now.add(REFUSED_STEP_DELAY).toString() }, events: outcome.appended, failed: true };
-      }
-      return { row, events: outcome.appended, failed: false };
+      return this.steppedOf(claimed, now, outcome.state, outcome.appended);
     } catch (error) {
-      this.logger.error({ msg: 'renewal step failed', renewalTermId: term.renewalTermId, step: term.nextStep, error: (error as Error).message });
-      return { row: { ...term, nextDueAt: now.add(FAILED_STEP_DELAY).toString() }, events: [], failed: true };
+      return this.failedStep(claimed, now, error);
     }
+  }
+
+  /** The term's row as it must be saved after its steps. */
+  private steppedOf(claimed: ClaimedTerm, now: Temporal.Instant, state: RenewalTermState, appended: readonly RenewalTermEvent[]): SteppedTerm {
+    const { term } = claimed;
+    const row = rescheduledTerm(term, this.inputsOf(claimed, now), state);
+    if (row.nextDueAt !== null && Temporal.Instant.compare(Temporal.Instant.from(row.nextDueAt), now) <= 0) {
+      // the plan asks for a step the term refuses: keep the row, look again later
+      this.logger.error({ msg: 'renewal term has a due step it does not take', renewalTermId: term.renewalTermId, step: row.nextStep, status: row.status });
+      return { row: { ...row, nextDueAt: now.add(REFUSED_STEP_DELAY).toString() }, events: appended, failed: true };
+    }
+    return { row, events: appended, failed: false };
+  }
+
+  private failedStep({ term }: ClaimedTerm, now: Temporal.Instant, error: unknown): SteppedTerm {
+    this.logger.error({ msg: 'renewal step failed', renewalTermId: term.renewalTermId, step: term.nextStep, error: (error as Error).message });
+    return { row: { ...term, nextDueAt: now.add(FAILED_STEP_DELAY).toString() }, events: [], failed: true };
   }
 
   /** Every step of the term due by `now`, in order, each decided on the state the previous left. */

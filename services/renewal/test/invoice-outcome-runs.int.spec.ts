@@ -1,0 +1,52 @@
+// Invoicing's outcomes arrive in runs (one customer's partition): a run that carries the issue and
+// the payment of many terms — one paid twice, one of a term renewal does not know — renews each
+// term once, extends each service once and schedules each next term, in one transaction.
+import { randomUUID } from 'node:crypto';
+import { invoicing, moveClock, RenewalServiceUnderTest, subscription, uniqueCustomer } from './renewal-service';
+
+describe('a run of invoicing outcomes', () => {
+  let service: RenewalServiceUnderTest;
+
+  beforeAll(async () => {
+    service = await RenewalServiceUnderTest.start('outcome_runs');
+  });
+
+  afterAll(async () => {
+    await service?.close();
+  });
+
+  it('renews every term of the run once and schedules each next term', async () => {
+    const customerId = uniqueCustomer('runs');
+    await moveClock(service, '2031-05-02T10:00:00Z');
+    const activated = Array.from({ length: 6 }, () => subscription.activated({ customerId, anchorDate: '2031-05-02', expirationDate: '2032-05-02' }));
+    await service.publishServices(...activated.map(({ event }) => event));
+    for (const { service: hosting } of activated) await service.waitForTerm(customerId, hosting.serviceId, '2032-05-02');
+
+    await moveClock(service, '2032-04-25T08:00:00Z');
+    const serviceIds = activated.map(({ service: hosting }) => hosting.serviceId);
+    const requests = (await service.renewals.waitFor('RenewalInvoiceRequested', (event) => serviceIds.includes(event.data.serviceId), serviceIds.length)).map(({ data }) => data);
+    const invoiceIds = requests.map(() => randomUUID());
+    const unknownTerm = { ...requests[0], renewalTermId: randomUUID() };
+    // issued and paid one after the other for each term, a payment repeated, and a stranger
+    await service.publishInvoicing(
+      ...requests.flatMap((request, index) => [invoicing.issued(request, invoiceIds[index]), invoicing.paid(request, invoiceIds[index])]),
+      { ...invoicing.paid(requests[2], invoiceIds[2]), eventId: randomUUID() },
+      invoicing.issued(unknownTerm, randomUUID()),
+    );
+
+    const succeeded = await service.renewals.waitFor('RenewalSucceeded', (event) => serviceIds.includes(event.data.serviceId), serviceIds.length);
+    expect(succeeded.map(({ data }) => data.renewalTermId).sort()).toEqual(requests.map((request) => request.renewalTermId).sort());
+    for (const { serviceId } of requests) {
+      const next = await service.waitForTerm(customerId, serviceId, '2033-05-02');
+      expect(next).toMatchObject({ status: 'scheduled', newExpirationDate: '2034-05-02' });
+    }
+    const rows: { transactions: number; succeeded: number }[] = await service.dataSource.query(
+      `SELECT count(DISTINCT transaction_id)::int AS transactions, count(*) FILTER (WHERE event_type = 'RenewalSucceeded')::int AS succeeded
+         FROM event_store.events WHERE stream_id = ANY ($1::text[]) AND event_type IN ('RenewalInvoiceIssued', 'RenewalSucceeded')`,
+      [requests.map((request) => `renewal-term-${request.renewalTermId}`)],
+    );
+    expect(rows[0].succeeded).toBe(serviceIds.length);
+    // the run's facts commit together, not one transaction per event
+    expect(rows[0].transactions).toBeLessThan(serviceIds.length);
+  });
+});
