@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { shippedCatalog } from '@billing/billing-kernel';
 import type { EventEnvelope, EventMetadata } from '@billing/contracts';
-import { CommandHandler, derivedEventId, foldEvents, type EventStore } from '@billing/eventsourcing';
+import { BatchCommandHandler, CommandHandler, derivedEventId, foldEvents, PostgresEventStore, WrongExpectedVersionError, type EventStore } from '@billing/eventsourcing';
 import { CLOCK, EVENT_STORE, type Clock } from '@billing/platform';
 import { orderStreamId, type OrderEvent, type OrderPlacedData, type OrderState, type PlacedOrderState, type PricedOrder } from '../domain/order';
 import {
@@ -35,6 +35,8 @@ export type InvoicingOutcomeCommand = RecordInvoiceIssued | RecordInvoicePaid | 
 export class OrderCommands {
   private readonly logger = new Logger(OrderCommands.name);
   private readonly handler: CommandHandler<OrderCommand, OrderEvent, OrderState>;
+  /** Runs of invoicing outcomes in two statements (PostgreSQL store only; else one by one). */
+  private readonly batches?: BatchCommandHandler<OrderCommand, OrderEvent, OrderState>;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -42,6 +44,7 @@ export class OrderCommands {
     private readonly metrics: OrderMetrics,
   ) {
     this.handler = new CommandHandler(store, orderDecider);
+    this.batches = store instanceof PostgresEventStore ? new BatchCommandHandler(store, orderDecider) : undefined;
   }
 
   /** Instants as events carry them: UTC, milliseconds (what PostgreSQL keeps, exactly). */
@@ -116,6 +119,39 @@ export class OrderCommands {
       if (!(error instanceof OrderNotFound)) throw error;
       this.logger.warn({ msg: 'invoicing event for an order that is not this customer\'s: ignored', type: cause.type, eventId: cause.eventId, orderId: command.data.orderId });
     }
+  }
+
+  /**
+   * `recordInvoicingOutcome` for each, in order, with one read and one append for the run (the
+   * event ids those one-by-one commands would give). An order that moved meanwhile (a customer's
+   * cancel, say) sends the run one by one, which reads again.
+   */
+  async recordInvoicingOutcomes(outcomes: readonly Readonly<{ command: InvoicingOutcomeCommand; cause: EventEnvelope }>[]): Promise<void> {
+    if (!this.batches || outcomes.length < 2) {
+      for (const { command, cause } of outcomes) await this.recordInvoicingOutcome(command, cause);
+      return;
+    }
+    let results;
+    try {
+      results = await this.batches.handleAll(
+        outcomes.map(({ command, cause }) => ({
+          streamId: orderStreamId(command.data.orderId),
+          command,
+          metadata: this.metadata(command.data.customerId, cause),
+          eventId: (index: number) => derivedEventId(cause.eventId, `order-event-${index}`),
+        })),
+      );
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError) && (error as { code?: string }).code !== '23505') throw error;
+      for (const { command, cause } of outcomes) await this.recordInvoicingOutcome(command, cause);
+      return;
+    }
+    results.forEach((result, index) => {
+      if (result.kind === 'decided') return;
+      const { command, cause } = outcomes[index];
+      if (!(result.error instanceof OrderNotFound)) throw result.error;
+      this.logger.warn({ msg: "invoicing event for an order that is not this customer's: ignored", type: cause.type, eventId: cause.eventId, orderId: command.data.orderId });
+    });
   }
 
   /** The order's state from its stream (initial when there is none). */

@@ -34,9 +34,18 @@ export class InvoiceOutcomesReaction implements Reaction<InvoicesTopicEnvelope> 
     return (event as ConsumedEvent<Handled>).data.source.kind === 'order';
   }
 
-  async react(event: ConsumedEvent<InvoicesTopicEnvelope>): Promise<void> {
-    const command = this.commandFor(event);
-    if (command) await this.orders.recordInvoicingOutcome(command, event);
+  react(event: ConsumedEvent<InvoicesTopicEnvelope>): Promise<void> {
+    return this.reactToRun([event]);
+  }
+
+  /** A run's outcomes recorded together: one read of their orders, one append. */
+  async reactToRun(events: readonly ConsumedEvent<InvoicesTopicEnvelope>[]): Promise<void> {
+    const outcomes = [];
+    for (const event of events) {
+      const command = this.commandFor(event);
+      if (command) outcomes.push({ command, cause: event });
+    }
+    await this.orders.recordInvoicingOutcomes(outcomes);
   }
 
   private commandFor(event: InvoicesTopicEnvelope): InvoicingOutcomeCommand | undefined {
