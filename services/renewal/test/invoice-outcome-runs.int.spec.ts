@@ -1,6 +1,6 @@
 // Invoicing's outcomes arrive in runs (one customer's partition): a run that carries the issue and
-// the payment of many terms — one paid twice, one of a term renewal does not know — renews each
-// term once, extends each service once and schedules each next term, in one transaction.
+// the payment of many terms — one paid twice, one named in upper case, one of a term renewal does
+// not know — renews each term once, extends each service once and schedules each next term.
 import { randomUUID } from 'node:crypto';
 import { invoicing, moveClock, RenewalServiceUnderTest, subscription, uniqueCustomer } from './renewal-service';
 
@@ -27,9 +27,11 @@ describe('a run of invoicing outcomes', () => {
     const requests = (await service.renewals.waitFor('RenewalInvoiceRequested', (event) => serviceIds.includes(event.data.serviceId), serviceIds.length)).map(({ data }) => data);
     const invoiceIds = requests.map(() => randomUUID());
     const unknownTerm = { ...requests[0], renewalTermId: randomUUID() };
-    // issued and paid one after the other for each term, a payment repeated, and a stranger
+    // issued and paid one after the other for each term (one term's id in upper case), a payment
+    // repeated, and a stranger
+    const asSent = requests.map((request, index) => (index === 1 ? { ...request, renewalTermId: request.renewalTermId.toUpperCase() } : request));
     await service.publishInvoicing(
-      ...requests.flatMap((request, index) => [invoicing.issued(request, invoiceIds[index]), invoicing.paid(request, invoiceIds[index])]),
+      ...asSent.flatMap((request, index) => [invoicing.issued(request, invoiceIds[index]), invoicing.paid(request, invoiceIds[index])]),
       { ...invoicing.paid(requests[2], invoiceIds[2]), eventId: randomUUID() },
       invoicing.issued(unknownTerm, randomUUID()),
     );

@@ -147,7 +147,9 @@ export class RenewalSchedule {
    */
   async invoiceOutcomes(sql: Sql, outcomes: readonly InvoiceOutcome[]): Promise<void> {
     if (outcomes.length === 0) return;
-    const termIds = [...new Set(outcomes.map((outcome) => outcome.renewalTermId))];
+    // the rows' ids as PostgreSQL writes a uuid (lower case), whatever case the events carry
+    const termIdOf = (outcome: InvoiceOutcome) => outcome.renewalTermId.toLowerCase();
+    const termIds = [...new Set(outcomes.map(termIdOf))];
     const services = await lockServicesOfTerms(sql, termIds);
     const terms = await lockTerms(sql, termIds.filter((id) => services.has(id)));
     const streams = await this.streams.loadIn(sql, [...terms.keys()]);
@@ -155,8 +157,8 @@ export class RenewalSchedule {
     const renewedServices = new Map<string, ServiceRow>();
     const nextTerms: TermRow[] = [];
     for (const outcome of outcomes) {
-      const locked = services.get(outcome.renewalTermId);
-      const term = terms.get(outcome.renewalTermId);
+      const locked = services.get(termIdOf(outcome));
+      const term = terms.get(termIdOf(outcome));
       if (!locked || !term) {
         this.ignore(outcome.cause, 'unknown renewal term');
         continue;
