@@ -2,7 +2,9 @@
 // keys of a run side by side, each event's effect tied to its id in processed_events (see
 // ReactionIdempotency for the guarantee of each mode). The bookkeeping is per run, not per event:
 // one look at processed_events before and one record after for check-then-record; one
-// transaction per lane for same-transaction.
+// transaction per lane for same-transaction. A reaction with `reactToRun` gets the fresh events at
+// once (the whole run for check-then-record, the lane's for same-transaction) and keeps each key's
+// order itself.
 import type { EventEnvelope } from '@billing/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { DeliverableMessage, DeliveryOutcome, DeliveryTarget } from '../consuming/delivery-target';
