@@ -57,7 +57,7 @@ describe('BatchCommandHandler', () => {
     const racing = Object.assign(Object.create(store) as PostgresEventStore, {
       readStreams: async (ids: readonly string[]) => {
         const read = await readStreams(ids);
-        await store.append(`service-${b}`, [renewModeChanged(b)], { expectedVersion: 1 });
+        await store.append(`service-${b}`, [renewModeChanged(b)], { expectedVersion: 'any' });
         return read;
       },
     });
@@ -65,5 +65,14 @@ describe('BatchCommandHandler', () => {
     await expect(raced).rejects.toBeInstanceOf(WrongExpectedVersionError);
     expect((await store.readStream(`service-${a}`)).currentVersion).toBe(0);
     expect((await store.readStream(`service-${b}`)).currentVersion).toBe(2);
+
+    // handleAllOrEach: the same race sends the commands one by one, in order
+    const oneByOne: number[] = [];
+    const again = await new BatchCommandHandler(racing, renewModeDecider).handleAllOrEach(
+      [command(`service-${a}`, activate(a)), command(`service-${b}`, change(b, 'automatic'))],
+      async (index) => void oneByOne.push(index),
+    );
+    expect(again).toBeUndefined();
+    expect(oneByOne).toEqual([0, 1]);
   });
 });

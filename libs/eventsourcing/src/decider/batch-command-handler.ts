@@ -4,7 +4,7 @@
 // on as the earlier command left it, and a command that is refused leaves its stream as it was.
 import type { EventMetadata } from '@billing/contracts';
 import type { DomainEvent, NewEvent } from '../event-store/event-store';
-import type { PostgresEventStore, StreamAppend } from '../postgres/postgres-event-store';
+import { isLostAppendRace, type PostgresEventStore, type StreamAppend } from '../postgres/postgres-event-store';
 import { decidedEvents, type Decider } from './decider';
 
 export type BatchCommand<Command> = Readonly<{
@@ -59,5 +59,20 @@ export class BatchCommandHandler<Command, Event extends DomainEvent, State> {
     }
     if (appends.length > 0) await this.store.appendToStreams(appends);
     return outcomes;
+  }
+
+  /**
+   * `handleAll`, or, when a stream moved since the read, `oneByOne(index)` for each command in
+   * order (a CommandHandler reads again and decides again): the outcomes, or undefined when the
+   * commands went one by one.
+   */
+  async handleAllOrEach(commands: readonly BatchCommand<Command>[], oneByOne: (index: number) => Promise<void>): Promise<BatchCommandOutcome<Event, State>[] | undefined> {
+    try {
+      return await this.handleAll(commands);
+    } catch (error) {
+      if (!isLostAppendRace(error)) throw error;
+    }
+    for (let index = 0; index < commands.length; index++) await oneByOne(index);
+    return undefined;
   }
 }

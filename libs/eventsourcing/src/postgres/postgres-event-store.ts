@@ -444,6 +444,16 @@ function replayedAppend(streamId: string, currentVersion: number, stored: Alread
   return { nextExpectedVersion: last.streamVersion, lastPosition: { transactionId: last.transactionId, globalPosition: last.globalPosition }, replayed: true };
 }
 
+/**
+ * An append of a multi-stream batch (appendToStreamsIn) lost to a concurrent writer: a stream was
+ * not at its expected version, or a twin won a stream version or an event id. Nothing of the batch
+ * is stored; running its commands one by one (which read again) settles it.
+ */
+export function isLostAppendRace(error: unknown): boolean {
+  const constraint = uniqueViolation(error);
+  return error instanceof WrongExpectedVersionError || constraint === STREAM_VERSION_CONSTRAINT || constraint === EVENT_ID_CONSTRAINT;
+}
+
 function uniqueViolation(error: unknown): string | undefined {
   const failure = error as { code?: string; constraint?: string };
   return failure?.code === '23505' ? failure.constraint : undefined;

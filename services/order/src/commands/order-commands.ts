@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { shippedCatalog } from '@billing/billing-kernel';
 import type { EventEnvelope, EventMetadata } from '@billing/contracts';
-import { BatchCommandHandler, CommandHandler, derivedEventId, foldEvents, PostgresEventStore, WrongExpectedVersionError, type EventStore } from '@billing/eventsourcing';
+import { BatchCommandHandler, CommandHandler, derivedEventId, foldEvents, PostgresEventStore, type EventStore } from '@billing/eventsourcing';
 import { CLOCK, EVENT_STORE, type Clock } from '@billing/platform';
 import { orderStreamId, type OrderEvent, type OrderPlacedData, type OrderState, type PlacedOrderState, type PricedOrder } from '../domain/order';
 import {
@@ -131,22 +131,16 @@ export class OrderCommands {
       for (const { command, cause } of outcomes) await this.recordInvoicingOutcome(command, cause);
       return;
     }
-    let results;
-    try {
-      results = await this.batches.handleAll(
-        outcomes.map(({ command, cause }) => ({
-          streamId: orderStreamId(command.data.orderId),
-          command,
-          metadata: this.metadata(command.data.customerId, cause),
-          eventId: (index: number) => derivedEventId(cause.eventId, `order-event-${index}`),
-        })),
-      );
-    } catch (error) {
-      if (!(error instanceof WrongExpectedVersionError) && (error as { code?: string }).code !== '23505') throw error;
-      for (const { command, cause } of outcomes) await this.recordInvoicingOutcome(command, cause);
-      return;
-    }
-    results.forEach((result, index) => {
+    const results = await this.batches.handleAllOrEach(
+      outcomes.map(({ command, cause }) => ({
+        streamId: orderStreamId(command.data.orderId),
+        command,
+        metadata: this.metadata(command.data.customerId, cause),
+        eventId: (index: number) => derivedEventId(cause.eventId, `order-event-${index}`),
+      })),
+      (index) => this.recordInvoicingOutcome(outcomes[index].command, outcomes[index].cause),
+    );
+    results?.forEach((result, index) => {
       if (result.kind === 'decided') return;
       const { command, cause } = outcomes[index];
       if (!(result.error instanceof OrderNotFound)) throw result.error;

@@ -8,7 +8,7 @@
 // ids derive from the term and the step): one RenewalInvoiceRequested per term.
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Money } from '@billing/billing-kernel';
-import { PostgresEventStore, WrongExpectedVersionError } from '@billing/eventsourcing';
+import { isLostAppendRace, PostgresEventStore } from '@billing/eventsourcing';
 import { CLOCK, postgresSsl, type Clock } from '@billing/platform';
 import { Pool } from 'pg';
 import { Temporal } from 'temporal-polyfill';
@@ -161,7 +161,7 @@ export class RenewalScheduler implements OnApplicationBootstrap, BeforeApplicati
     try {
       return await this.claimAndStep(now, report, true);
     } catch (error) {
-      if (!(error instanceof WrongExpectedVersionError) && (error as { code?: string }).code !== '23505') throw error;
+      if (!isLostAppendRace(error)) throw error;
       this.logger.warn({ msg: 'renewal terms could not be stepped together: stepping them one by one', error: (error as Error).message });
       return this.claimAndStep(now, report, false);
     }

@@ -18,7 +18,7 @@ import {
   type SubsidiaryCode,
 } from '@billing/billing-kernel';
 import type { EventEnvelope, EventMetadata, OrderDelivered, OrderWithdrawn } from '@billing/contracts';
-import { BatchCommandHandler, CommandHandler, derivedEventId, foldEvents, PostgresEventStore, WrongExpectedVersionError, type EventStore } from '@billing/eventsourcing';
+import { BatchCommandHandler, CommandHandler, derivedEventId, foldEvents, PostgresEventStore, type EventStore } from '@billing/eventsourcing';
 import { CLOCK, EVENT_STORE, type Clock } from '@billing/platform';
 import { Temporal } from 'temporal-polyfill';
 import { monthsOfDuration, planOn, productOf, renewOfferOf, targetPlanOf } from '../catalog/plan-offers';
@@ -262,22 +262,16 @@ export class ServiceCommands {
       for (const { command, cause, reportedExpirationDate } of outcomes) await this.recordRenewalOutcome(command, cause, reportedExpirationDate);
       return;
     }
-    let results;
-    try {
-      results = await this.batches.handleAll(
-        outcomes.map(({ command, cause }) => ({
-          streamId: serviceStreamId(command.data.serviceId),
-          command,
-          metadata: this.metadata(command.data.customerId, cause),
-          eventId: (index: number) => derivedEventId(cause.eventId, `${command.data.serviceId}/${index}`),
-        })),
-      );
-    } catch (error) {
-      if (!(error instanceof WrongExpectedVersionError) && (error as { code?: string }).code !== '23505') throw error;
-      for (const { command, cause, reportedExpirationDate } of outcomes) await this.recordRenewalOutcome(command, cause, reportedExpirationDate);
-      return;
-    }
-    results.forEach((result, index) => {
+    const results = await this.batches.handleAllOrEach(
+      outcomes.map(({ command, cause }) => ({
+        streamId: serviceStreamId(command.data.serviceId),
+        command,
+        metadata: this.metadata(command.data.customerId, cause),
+        eventId: (index: number) => derivedEventId(cause.eventId, `${command.data.serviceId}/${index}`),
+      })),
+      (index) => this.recordRenewalOutcome(outcomes[index].command, outcomes[index].cause, outcomes[index].reportedExpirationDate),
+    );
+    results?.forEach((result, index) => {
       const { command, cause, reportedExpirationDate } = outcomes[index];
       if (result.kind === 'decided') return this.checkExpiration(command, result.newEvents, reportedExpirationDate);
       if (!(result.error instanceof ServiceNotFound)) throw result.error;
