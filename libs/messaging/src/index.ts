@@ -8,6 +8,7 @@ export { defaultConsumerSettings, type ConsumerSettings } from './consuming/cons
 export { defaultRetryPolicy, isStoreUnavailable, type RetryPolicy } from './consuming/retry-policy';
 
 export type { Projection } from './projections/projection';
+export { writeInKeyedSteps, type KeyedStepsPlan } from './projections/keyed-steps';
 export { readCheckpoints, type ProjectionCheckpoint } from './projections/projection-checkpoints';
 export { ProjectionRebuild, rebuildProjection, type ProjectionRebuildOptions, type RebuildReplay } from './projections/projection-rebuild';
 export type { Reaction, ReactionIdempotency } from './reactions/reaction';

@@ -2,7 +2,7 @@
 // commit together (messaging's exactly-once projection); a customer's events arrive in order on
 // one partition, so an invoice row exists before its payments and credit notes reach it.
 import { Inject, Injectable } from '@nestjs/common';
-import type { ConsumedEvent, Projection } from '@billing/messaging';
+import { writeInKeyedSteps, type ConsumedEvent, type Projection } from '@billing/messaging';
 import { namedStatement, runStatementWith } from '@billing/eventsourcing';
 import type { EntityManager } from 'typeorm';
 import { INVOICING_SETTINGS, type InvoicingSettings } from '../../invoicing-settings';
@@ -22,21 +22,85 @@ const creditInvoiceSql = `
          updated_at = $3
    WHERE bill_id = $1 AND kind = 'invoice'`;
 
-// Every invoice is issued and most are paid: those two as prepared statements (the rarer ones go
-// through TypeORM). Table names stay unqualified: a rebuild points search_path at its shadow schema.
+// Every invoice is issued and most are paid: those steps, and failed payments, take one statement
+// for a whole step of a run (see writeInKeyedSteps), the rows as a JSON record set; credit notes
+// touch two rows and go one by one through TypeORM. Table names stay unqualified: a rebuild points
+// search_path at its shadow schema.
 const insertIssuedSql = namedStatement(
-  'bills_projection_invoice_issued',
+  'bills_projection_invoice_issued_run',
   `INSERT INTO bills (bill_id, kind, customer_id, invoice_id, number, series, sequence, subsidiary, currency, category, status,
                       total_without_tax, total_tax, total_with_tax, credited_amount, paid_amount, due_date, issued_at, document, updated_at)
-   VALUES ($1, 'invoice', $2, $1, $3, $4, $5, $6, $7, $8, 'unpaid', $9, $10, $11, 0, 0, $12::date, $13::timestamptz, $14::jsonb, $13::timestamptz)
+   SELECT r.bill_id, 'invoice', r.customer_id, r.bill_id, r.number, r.series, r.sequence, r.subsidiary, r.currency, r.category, 'unpaid',
+          r.total_without_tax, r.total_tax, r.total_with_tax, 0, 0, r.due_date, r.issued_at, r.document, r.issued_at
+     FROM jsonb_to_recordset($1::jsonb) AS r(bill_id uuid, customer_id text, number text, series text, sequence integer, subsidiary text,
+                                             currency text, category text, total_without_tax bigint, total_tax bigint, total_with_tax bigint,
+                                             due_date date, issued_at timestamptz, document jsonb)
    ON CONFLICT DO NOTHING`,
 );
 
 const paidSql = namedStatement(
-  'bills_projection_invoice_paid',
-  `UPDATE bills SET status = 'paid', paid_amount = $2, paid_at = $3::timestamptz, updated_at = $3::timestamptz
-    WHERE bill_id = $1 AND kind = 'invoice' AND status = 'unpaid'`,
+  'bills_projection_invoice_paid_run',
+  `UPDATE bills b SET status = 'paid', paid_amount = r.amount, paid_at = r.at, updated_at = r.at
+     FROM jsonb_to_recordset($1::jsonb) AS r(bill_id uuid, amount bigint, at timestamptz)
+    WHERE b.bill_id = r.bill_id AND b.kind = 'invoice' AND b.status = 'unpaid'`,
 );
+
+const paymentFailedSql = namedStatement(
+  'bills_projection_payment_failed_run',
+  `UPDATE bills b SET last_payment_failure = r.failure, updated_at = r.at
+     FROM jsonb_to_recordset($1::jsonb) AS r(bill_id uuid, failure jsonb, at timestamptz)
+    WHERE b.bill_id = r.bill_id AND b.kind = 'invoice' AND b.status = 'unpaid'`,
+);
+
+type BillsEvent = ConsumedEvent<InvoicesTopicEnvelope>;
+type Stepped = Extract<Handled, { type: 'InvoiceIssued' | 'InvoicePaid' | 'InvoicePaymentFailed' }>;
+const stepped = new Set<BillsEvent['type']>(['InvoiceIssued', 'InvoicePaid', 'InvoicePaymentFailed']);
+const isStepped = (event: BillsEvent): event is ConsumedEvent<Stepped> => stepped.has(event.type);
+
+/** One step's rows: the record set of its statement. */
+function rowsOf(type: Stepped['type'], events: readonly ConsumedEvent<Stepped>[]): { statement: typeof paidSql; rows: object[] } {
+  switch (type) {
+    case 'InvoiceIssued':
+      return {
+        statement: insertIssuedSql,
+        rows: events.map((event) => {
+          const data = (event as ConsumedEvent<Extract<Stepped, { type: 'InvoiceIssued' }>>).data;
+          return {
+            bill_id: data.invoiceId,
+            customer_id: data.customerId,
+            number: data.number,
+            series: data.series,
+            sequence: data.sequence,
+            subsidiary: data.subsidiary,
+            currency: data.currency,
+            category: data.category,
+            total_without_tax: data.totals.withoutTax.value,
+            total_tax: data.totals.tax.value,
+            total_with_tax: data.totals.withTax.value,
+            due_date: data.dueDate,
+            issued_at: data.issuedAt,
+            document: data,
+          };
+        }),
+      };
+    case 'InvoicePaid':
+      return {
+        statement: paidSql,
+        rows: events.map((event) => {
+          const data = (event as ConsumedEvent<Extract<Stepped, { type: 'InvoicePaid' }>>).data;
+          return { bill_id: data.invoiceId, amount: data.amount.value, at: data.paidAt };
+        }),
+      };
+    case 'InvoicePaymentFailed':
+      return {
+        statement: paymentFailedSql,
+        rows: events.map((event) => {
+          const { invoiceId, attempt, reason, retryable, failedAt } = (event as ConsumedEvent<Extract<Stepped, { type: 'InvoicePaymentFailed' }>>).data;
+          return { bill_id: invoiceId, failure: { attempt, reason, retryable, failedAt }, at: failedAt };
+        }),
+      };
+  }
+}
 
 @Injectable()
 export class BillsProjection implements Projection<InvoicesTopicEnvelope> {
@@ -50,44 +114,25 @@ export class BillsProjection implements Projection<InvoicesTopicEnvelope> {
     this.topics = [settings.topics.invoices];
   }
 
-  async project(events: readonly ConsumedEvent<InvoicesTopicEnvelope>[], manager: EntityManager): Promise<void> {
-    for (const event of events) await this.apply(event, manager);
+  async project(events: readonly BillsEvent[], manager: EntityManager): Promise<void> {
+    const handled = new Set<string>(this.handles);
+    await writeInKeyedSteps(
+      events.filter((event) => handled.has(event.type)),
+      {
+        // an invoice's row: its id (uuids compare whatever their case); credit notes alone
+        keyOf: (event) => (isStepped(event) ? event.data.invoiceId.toLowerCase() : undefined),
+        typeOf: (event) => event.type,
+        writeBatch: async (type, batch) => {
+          const { statement, rows } = rowsOf(type as Stepped['type'], batch as ConsumedEvent<Stepped>[]);
+          await runStatementWith(manager, statement, [JSON.stringify(rows)]);
+        },
+        writeOne: (event) => this.applyCreditNote(event, manager),
+      },
+    );
   }
 
-  private async apply(event: ConsumedEvent<InvoicesTopicEnvelope>, manager: EntityManager): Promise<void> {
+  private async applyCreditNote(event: BillsEvent, manager: EntityManager): Promise<void> {
     switch (event.type) {
-      case 'InvoiceIssued': {
-        const { data } = event;
-        await runStatementWith(manager, insertIssuedSql, [
-          data.invoiceId,
-          data.customerId,
-          data.number,
-          data.series,
-          data.sequence,
-          data.subsidiary,
-          data.currency,
-          data.category,
-          data.totals.withoutTax.value,
-          data.totals.tax.value,
-          data.totals.withTax.value,
-          data.dueDate,
-          data.issuedAt,
-          JSON.stringify(data),
-        ]);
-        return;
-      }
-      case 'InvoicePaid':
-        await runStatementWith(manager, paidSql, [event.data.invoiceId, event.data.amount.value, event.data.paidAt]);
-        return;
-      case 'InvoicePaymentFailed': {
-        const { attempt, reason, retryable, failedAt } = event.data;
-        await manager.update(
-          BillRecord,
-          { billId: event.data.invoiceId, kind: 'invoice', status: 'unpaid' },
-          { lastPaymentFailure: { attempt, reason, retryable, failedAt }, updatedAt: new Date(failedAt) },
-        );
-        return;
-      }
       case 'CreditNoteIssued': {
         const { data } = event;
         const invoice = await manager.findOne(BillRecord, { where: { billId: data.invoiceId }, select: { category: true } });

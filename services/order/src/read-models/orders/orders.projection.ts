@@ -2,7 +2,7 @@
 // commit together (messaging's exactly-once projection); a customer's events arrive in order on
 // one partition, and each update also names the statuses it may follow, so nothing regresses.
 import { Inject, Injectable } from '@nestjs/common';
-import type { ConsumedEvent, Projection } from '@billing/messaging';
+import { writeInKeyedSteps, type ConsumedEvent, type Projection } from '@billing/messaging';
 import { namedStatement, runStatementWith } from '@billing/eventsourcing';
 import { In, type EntityManager } from 'typeorm';
 import type { OrderStatus } from '../../domain/order';
@@ -12,34 +12,97 @@ import { ordersTopicEvents, type OrdersTopicEnvelope } from './orders-topic-even
 
 const unpaid: OrderStatus[] = ['checking', 'notPaid'];
 
-// The four steps every order takes, as prepared statements (the rarer ones go through TypeORM).
-// Table names stay unqualified: a rebuild points search_path at its shadow schema.
+// The four steps every order takes, each one statement for a whole step of a run (see
+// writeInKeyedSteps): the rows come as a JSON record set. The rarer steps go through TypeORM, one
+// by one. Table names stay unqualified: a rebuild points search_path at its shadow schema.
 const insertPlacedSql = namedStatement(
-  'orders_projection_placed',
+  'orders_projection_placed_run',
   `INSERT INTO orders (order_id, customer_id, subsidiary, currency, status, items, total_without_tax, total_tax, total_with_tax,
                        auto_pay, payment_method_id, placed_at, updated_at)
-   VALUES ($1, $2, $3, $4, 'checking', $5::jsonb, $6, $7, $8, $9, $10, $11::timestamptz, $11::timestamptz)
+   SELECT r.order_id, r.customer_id, r.subsidiary, r.currency, 'checking', r.items, r.total_without_tax, r.total_tax, r.total_with_tax,
+          r.auto_pay, r.payment_method_id, r.placed_at, r.placed_at
+     FROM jsonb_to_recordset($1::jsonb) AS r(order_id uuid, customer_id text, subsidiary text, currency text, items jsonb,
+                                             total_without_tax bigint, total_tax bigint, total_with_tax bigint,
+                                             auto_pay boolean, payment_method_id text, placed_at timestamptz)
    ON CONFLICT DO NOTHING`,
 );
 
 const notPaidSql = namedStatement(
-  'orders_projection_not_paid',
-  `UPDATE orders SET status = 'notPaid', invoice_id = $2, amount_due = $3, not_paid_reason = $4, updated_at = $5::timestamptz
-    WHERE order_id = $1 AND status IN ('checking', 'notPaid')`,
+  'orders_projection_not_paid_run',
+  `UPDATE orders o SET status = 'notPaid', invoice_id = r.invoice_id, amount_due = r.amount_due, not_paid_reason = r.reason, updated_at = r.at
+     FROM jsonb_to_recordset($1::jsonb) AS r(order_id uuid, invoice_id uuid, amount_due bigint, reason text, at timestamptz)
+    WHERE o.order_id = r.order_id AND o.status IN ('checking', 'notPaid')`,
 );
 
 const paidSql = namedStatement(
-  'orders_projection_paid',
-  `UPDATE orders SET status = 'delivering', invoice_id = $2, payment_id = $3, amount_due = 0, not_paid_reason = NULL,
-                     paid_at = $4::timestamptz, updated_at = $4::timestamptz
-    WHERE order_id = $1 AND status IN ('checking', 'notPaid')`,
+  'orders_projection_paid_run',
+  `UPDATE orders o SET status = 'delivering', invoice_id = r.invoice_id, payment_id = r.payment_id, amount_due = 0, not_paid_reason = NULL,
+                       paid_at = r.at, updated_at = r.at
+     FROM jsonb_to_recordset($1::jsonb) AS r(order_id uuid, invoice_id uuid, payment_id uuid, at timestamptz)
+    WHERE o.order_id = r.order_id AND o.status IN ('checking', 'notPaid')`,
 );
 
 const deliveredSql = namedStatement(
-  'orders_projection_delivered',
-  `UPDATE orders SET status = 'delivered', delivered_at = $2::timestamptz, updated_at = $2::timestamptz
-    WHERE order_id = $1 AND status IN ('checking', 'notPaid', 'delivering')`,
+  'orders_projection_delivered_run',
+  `UPDATE orders o SET status = 'delivered', delivered_at = r.at, updated_at = r.at
+     FROM jsonb_to_recordset($1::jsonb) AS r(order_id uuid, at timestamptz)
+    WHERE o.order_id = r.order_id AND o.status IN ('checking', 'notPaid', 'delivering')`,
 );
+
+type OrdersEvent = ConsumedEvent<OrdersTopicEnvelope>;
+type Stepped = Extract<OrdersEvent, { type: 'OrderPlaced' | 'OrderNotPaid' | 'OrderPaid' | 'OrderDelivered' }>;
+const stepped = new Set<OrdersEvent['type']>(['OrderPlaced', 'OrderNotPaid', 'OrderPaid', 'OrderDelivered']);
+const isStepped = (event: OrdersEvent): event is Stepped => stepped.has(event.type);
+
+/** One step's rows: the record set of its statement. */
+function rowsOf(type: Stepped['type'], events: readonly Stepped[]): { statement: typeof paidSql; rows: object[] } {
+  switch (type) {
+    case 'OrderPlaced':
+      return {
+        statement: insertPlacedSql,
+        rows: events.map((event) => {
+          const data = (event as Extract<Stepped, { type: 'OrderPlaced' }>).data;
+          return {
+            order_id: data.orderId,
+            customer_id: data.customerId,
+            subsidiary: data.subsidiary,
+            currency: data.currency,
+            items: data.items,
+            total_without_tax: data.totals.withoutTax.value,
+            total_tax: data.totals.tax.value,
+            total_with_tax: data.totals.withTax.value,
+            auto_pay: data.autoPay,
+            payment_method_id: data.paymentMethodId ?? null,
+            placed_at: data.placedAt,
+          };
+        }),
+      };
+    case 'OrderNotPaid':
+      return {
+        statement: notPaidSql,
+        rows: events.map((event) => {
+          const data = (event as Extract<Stepped, { type: 'OrderNotPaid' }>).data;
+          return { order_id: data.orderId, invoice_id: data.invoiceId, amount_due: data.amountDue.value, reason: data.reason, at: data.notPaidAt };
+        }),
+      };
+    case 'OrderPaid':
+      return {
+        statement: paidSql,
+        rows: events.map((event) => {
+          const data = (event as Extract<Stepped, { type: 'OrderPaid' }>).data;
+          return { order_id: data.orderId, invoice_id: data.invoiceId, payment_id: data.paymentId, at: data.paidAt };
+        }),
+      };
+    case 'OrderDelivered':
+      return {
+        statement: deliveredSql,
+        rows: events.map((event) => {
+          const data = (event as Extract<Stepped, { type: 'OrderDelivered' }>).data;
+          return { order_id: data.orderId, at: data.deliveredAt };
+        }),
+      };
+  }
+}
 
 @Injectable()
 export class OrdersProjection implements Projection<OrdersTopicEnvelope> {
@@ -52,41 +115,24 @@ export class OrdersProjection implements Projection<OrdersTopicEnvelope> {
     this.topics = [topics.orders];
   }
 
-  async project(events: readonly ConsumedEvent<OrdersTopicEnvelope>[], manager: EntityManager): Promise<void> {
-    for (const event of events) await this.apply(event, manager);
+  async project(events: readonly OrdersEvent[], manager: EntityManager): Promise<void> {
+    await writeInKeyedSteps(events, {
+      // an order's row: its id (uuids compare whatever their case); the rare steps alone
+      keyOf: (event) => (isStepped(event) ? event.data.orderId.toLowerCase() : undefined),
+      typeOf: (event) => event.type,
+      writeBatch: async (type, batch) => {
+        const { statement, rows } = rowsOf(type as Stepped['type'], batch as Stepped[]);
+        await runStatementWith(manager, statement, [JSON.stringify(rows)]);
+      },
+      writeOne: (event) => this.applyRare(event, manager),
+    });
   }
 
-  private async apply(event: ConsumedEvent<OrdersTopicEnvelope>, manager: EntityManager): Promise<void> {
+  private async applyRare(event: OrdersEvent, manager: EntityManager): Promise<void> {
     const update = (from: OrderStatus[], changes: Partial<OrderRecord>) =>
       manager.update(OrderRecord, { orderId: event.data.orderId, status: In(from) }, changes);
 
     switch (event.type) {
-      case 'OrderPlaced': {
-        const { data } = event;
-        await runStatementWith(manager, insertPlacedSql, [
-          data.orderId,
-          data.customerId,
-          data.subsidiary,
-          data.currency,
-          JSON.stringify(data.items),
-          data.totals.withoutTax.value,
-          data.totals.tax.value,
-          data.totals.withTax.value,
-          data.autoPay,
-          data.paymentMethodId ?? null,
-          data.placedAt,
-        ]);
-        return;
-      }
-      case 'OrderNotPaid':
-        await runStatementWith(manager, notPaidSql, [event.data.orderId, event.data.invoiceId, event.data.amountDue.value, event.data.reason, event.data.notPaidAt]);
-        return;
-      case 'OrderPaid':
-        await runStatementWith(manager, paidSql, [event.data.orderId, event.data.invoiceId, event.data.paymentId, event.data.paidAt]);
-        return;
-      case 'OrderDelivered':
-        await runStatementWith(manager, deliveredSql, [event.data.orderId, event.data.deliveredAt]);
-        return;
       case 'OrderCancelled':
         await update(unpaid, {
           status: 'cancelled',

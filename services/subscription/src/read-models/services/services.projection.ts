@@ -4,7 +4,8 @@
 // (termination_due_date), recomputed from the row after every event, for the scheduler.
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConsumedEvent, Projection } from '@billing/messaging';
-import type { EntityManager } from 'typeorm';
+import { namedStatement, runStatementWith } from '@billing/eventsourcing';
+import { In, type EntityManager } from 'typeorm';
 import { scheduledEnd } from '../../domain/service-terms';
 import { SUBSCRIPTION_TOPICS, type SubscriptionTopics } from '../../subscription-topics';
 import { ServiceRecord } from './service-record.entity';
@@ -87,6 +88,39 @@ function withTerminationSchedule(record: ServiceRecord): ServiceRecord {
   return record;
 }
 
+/** The columns an event can change, written back for a run's changed rows in one statement. */
+const writeBackSql = namedStatement(
+  'services_projection_write_back',
+  `UPDATE services s
+      SET legacy_contract = r.legacy_contract, renew_mode = r.renew_mode, period = r.period, price = r.price, plan_code = r.plan_code,
+          universe = r.universe, expiration_date = r.expiration_date, status = r.status, scheduled_termination = r.scheduled_termination,
+          end_reason = r.end_reason, termination_due_date = r.termination_due_date, termination_due_reason = r.termination_due_reason,
+          updated_at = r.updated_at
+     FROM jsonb_to_recordset($1::jsonb) AS r(service_id uuid, legacy_contract boolean, renew_mode text, period text, price bigint,
+                                             plan_code text, universe text, expiration_date date, status text, scheduled_termination text,
+                                             end_reason text, termination_due_date date, termination_due_reason text, updated_at timestamptz)
+    WHERE s.service_id = r.service_id`,
+);
+
+function writableColumnsOf(record: ServiceRecord) {
+  return {
+    service_id: record.serviceId,
+    legacy_contract: record.legacyContract,
+    renew_mode: record.renewMode,
+    period: record.period,
+    price: record.price,
+    plan_code: record.planCode,
+    universe: record.universe,
+    expiration_date: record.expirationDate,
+    status: record.status,
+    scheduled_termination: record.scheduledTermination,
+    end_reason: record.endReason,
+    termination_due_date: record.terminationDueDate,
+    termination_due_reason: record.terminationDueReason,
+    updated_at: record.updatedAt,
+  };
+}
+
 @Injectable()
 export class ServicesProjection implements Projection<ServicesTopicEnvelope> {
   readonly name = 'services';
@@ -99,35 +133,46 @@ export class ServicesProjection implements Projection<ServicesTopicEnvelope> {
   }
 
   async project(events: readonly ConsumedEvent<ServicesTopicEnvelope>[], manager: EntityManager): Promise<void> {
-    // new services arrive in bulk (an import, a large order): one multi-row insert per run of them
+    // a run is cut where creations and changes alternate: new services in one multi-row insert
+    // (an import, a large order), changes in one read of their rows and one write back
     let creations: ServiceRecord[] = [];
+    let changes: ConsumedEvent<Change>[] = [];
     const flush = async () => {
-      if (creations.length === 0) return;
-      await manager.createQueryBuilder().insert().into(ServiceRecord).values(creations).orIgnore().execute();
+      if (creations.length > 0) await manager.createQueryBuilder().insert().into(ServiceRecord).values(creations).orIgnore().execute();
+      if (changes.length > 0) await this.applyChanges(changes, manager);
       creations = [];
+      changes = [];
     };
     for (const event of events) {
       if (event.type === 'ServiceActivated' || event.type === 'ServiceImported') {
+        if (changes.length > 0) await flush();
         creations.push(recordOf(event));
-        continue;
+      } else {
+        if (creations.length > 0) await flush();
+        changes.push(event as ConsumedEvent<Change>);
       }
-      await flush();
-      await this.apply(event, manager);
     }
     await flush();
   }
 
-  private async apply(event: Change, manager: EntityManager): Promise<void> {
-    const changes = changesOf(event);
-    if (!changes) return;
-    const record = await manager.findOne(ServiceRecord, { where: { serviceId: event.data.serviceId }, lock: { mode: 'pessimistic_write' } });
-    if (!record) return;
-    const updated = withTerminationSchedule(Object.assign(record, changes, { updatedAt: new Date(event.metadata.occurredAt) }));
-    await manager.update(ServiceRecord, { serviceId: record.serviceId }, {
-      ...changes,
-      terminationDueDate: updated.terminationDueDate,
-      terminationDueReason: updated.terminationDueReason,
-      updatedAt: updated.updatedAt,
+  /** Applies changes in log order to their rows, read locked in one statement and written back in one. */
+  private async applyChanges(events: readonly ConsumedEvent<Change>[], manager: EntityManager): Promise<void> {
+    const relevant = events.flatMap((event) => {
+      const changes = changesOf(event);
+      return changes ? [{ serviceId: event.data.serviceId.toLowerCase(), changes, at: new Date(event.metadata.occurredAt) }] : [];
     });
+    if (relevant.length === 0) return;
+    const ids = [...new Set(relevant.map((change) => change.serviceId))].sort();
+    const rows = await manager.find(ServiceRecord, { where: { serviceId: In(ids) }, order: { serviceId: 'ASC' }, lock: { mode: 'pessimistic_write' } });
+    const records = new Map(rows.map((row) => [row.serviceId.toLowerCase(), row]));
+    const changed = new Map<string, ServiceRecord>();
+    for (const { serviceId, changes, at } of relevant) {
+      const record = records.get(serviceId);
+      // a service this read model never saw created: nothing to change
+      if (!record) continue;
+      changed.set(serviceId, withTerminationSchedule(Object.assign(record, changes, { updatedAt: at })));
+    }
+    if (changed.size === 0) return;
+    await runStatementWith(manager, writeBackSql, [JSON.stringify([...changed.values()].map(writableColumnsOf))]);
   }
 }
