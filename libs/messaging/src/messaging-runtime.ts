@@ -163,15 +163,20 @@ export class MessagingRuntime {
       const topics = [...configured, ...[...new Set(subscribed)].filter((topic) => !named.has(topic))];
       // also waits until every partition has a leader (a topic another service has just created)
       await this.whileBrokerSettles(() => this.ensureTopics(topics));
-      await this.producer.connect();
-      await Promise.all(this.consumers.map((consumer) => consumer.start()));
+      // a broker that has just (re)started can still refuse a producer's metadata or a group join
+      // ("not the leader", "coordinator is loading") for a while after the topics are there
+      await this.whileBrokerSettles(() => this.producer.connect());
+      await Promise.all(this.consumers.map((consumer) => this.whileBrokerSettles(() => consumer.start())));
     } catch (error) {
       await this.stop().catch(() => undefined);
       throw error;
     }
   }
 
-  /** Retries a boot step while the broker is still settling (loading coordinators, electing leaders). */
+  /**
+   * Retries a boot step while the broker is still settling (loading coordinators, electing leaders):
+   * 8 attempts over about 25 s, then the error (a wrong address or credentials end up there too).
+   */
   private async whileBrokerSettles<T>(step: () => Promise<T>, attempts = 8): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {

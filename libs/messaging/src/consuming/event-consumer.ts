@@ -107,16 +107,26 @@ export class EventConsumer<E extends EventEnvelope = EventEnvelope> {
     return this.definition.topics;
   }
 
+  /**
+   * Connects, subscribes and joins the group. A failed start (the broker still electing leaders
+   * or loading its coordinators) disconnects what it had set up, so it can simply be tried again.
+   */
   async start(): Promise<void> {
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [...this.definition.topics], fromBeginning: this.definition.fromBeginning });
-    await this.consumer.run({
-      eachBatchAutoResolve: false,
-      // committed here, on an interval and at shutdown: kafkajs would commit after every batch
-      autoCommit: false,
-      partitionsConsumedConcurrently: this.definition.settings.partitionsConsumedConcurrently,
-      eachBatch: (payload) => this.consumeBatch(payload),
-    });
+    if (this.running) return;
+    try {
+      await this.consumer.connect();
+      await this.consumer.subscribe({ topics: [...this.definition.topics], fromBeginning: this.definition.fromBeginning });
+      await this.consumer.run({
+        eachBatchAutoResolve: false,
+        // committed here, on an interval and at shutdown: kafkajs would commit after every batch
+        autoCommit: false,
+        partitionsConsumedConcurrently: this.definition.settings.partitionsConsumedConcurrently,
+        eachBatch: (payload) => this.consumeBatch(payload),
+      });
+    } catch (error) {
+      await this.consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
     this.running = true;
     // a partition that goes quiet still gets its last offsets committed
     const interval = this.definition.settings.commitIntervalMs;
