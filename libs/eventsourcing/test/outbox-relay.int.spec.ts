@@ -163,6 +163,33 @@ describe('Outbox relay', () => {
     expect(performance.now() - startedAt).toBeLessThan(5_000);
   });
 
+  it('publishes what an older transaction of its database hid as soon as that transaction ends, though it sends no NOTIFY', async () => {
+    const topic = await newTopic();
+    const recorder = await record(topic);
+    const [visible] = await appendServices(1, 1);
+    // a projection's transaction, say: it holds an xid and writes no event, so it notifies no one
+    const blocker = await database.pool.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT pg_current_xact_id()');
+      const [hidden] = await appendServices(1, 1);
+      // started after both appends (no NOTIFY reaches it), idle on a 60 s poll
+      const publisher = relay({ topic, pollIntervalMs: 60_000 });
+      await publisher.start();
+      await recorder.waitForEventIds([visible.eventId], 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(recorder.eventIds()).not.toContain(hidden.eventId);
+
+      const committedAt = performance.now();
+      await blocker.query('COMMIT');
+      await recorder.waitForEventIds([hidden.eventId], 10_000);
+      expect(performance.now() - committedAt).toBeLessThan(1_000);
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      blocker.release();
+    }
+  });
+
   it('lets one instance per relay name publish while the other stands by, and hands over when it stops', async () => {
     const topic = await newTopic();
     const name = `relay-${randomUUID()}`;
