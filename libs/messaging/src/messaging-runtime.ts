@@ -15,6 +15,7 @@ import type { Projection } from './projections/projection';
 import { ProjectionDelivery } from './projections/projection-delivery';
 import { rebuildProjection, type RebuildReplay } from './projections/projection-rebuild';
 import type { Reaction } from './reactions/reaction';
+import { pruneProcessedEvents } from './reactions/processed-events';
 import { ReactionDelivery } from './reactions/reaction-delivery';
 import { TopicProvisioner, type TopicDefaults, type TopicProvisioning, type TopicSpec } from './topics/topic-provisioner';
 
@@ -36,7 +37,18 @@ export interface MessagingOptions {
   readonly logger?: LoggerService;
   /** kafkajs' own log lines at or above this level go to the logger (default WARN). */
   readonly kafkaLogLevel?: logLevel;
+  /**
+   * How long the projections' processed event ids are kept (default 30 days; 0 keeps them for
+   * ever). A projection also keeps its position, so an id only stops the relay's second copy of an
+   * event, which follows the first closely; a copy published again after this long is applied
+   * again. Reactions' ids are kept: a group whose offsets expired reads its topics from the start.
+   */
+  readonly processedEventsRetentionMs?: number;
+  /** How often the expired ids are deleted (default hourly). */
+  readonly processedEventsPruneIntervalMs?: number;
 }
+
+const DAY_MS = 86_400_000;
 
 export interface MessagingDependencies {
   /** The read store: required for projections and reactions. */
@@ -82,6 +94,7 @@ export class MessagingRuntime {
   private readonly rebuilding = new Set<string>();
   private admin?: Promise<Admin>;
   private started = false;
+  private pruning?: NodeJS.Timeout;
 
   constructor(
     private readonly options: MessagingOptions,
@@ -167,6 +180,7 @@ export class MessagingRuntime {
       // ("not the leader", "coordinator is loading") for a while after the topics are there
       await this.whileBrokerSettles(() => this.producer.connect());
       await Promise.all(this.consumers.map((consumer) => this.whileBrokerSettles(() => consumer.start())));
+      this.schedulePruning();
     } catch (error) {
       await this.stop().catch(() => undefined);
       throw error;
@@ -188,8 +202,33 @@ export class MessagingRuntime {
     }
   }
 
+  /** Deletes the projections' processed event ids once they are past their retention, on an interval. */
+  private schedulePruning(): void {
+    const retentionMs = this.options.processedEventsRetentionMs ?? 30 * DAY_MS;
+    const projections = [...this.projections.keys()];
+    const dataSource = this.dependencies.dataSource;
+    if (retentionMs <= 0 || projections.length === 0 || !dataSource) return;
+    let running = false;
+    const prune = async () => {
+      if (running || !dataSource.isInitialized) return;
+      running = true;
+      try {
+        const deleted = await pruneProcessedEvents(dataSource, projections, retentionMs / 1_000);
+        if (deleted > 0) this.logger.log(`pruned ${deleted} processed event ids older than ${retentionMs / DAY_MS} days`);
+      } catch (error) {
+        this.logger.warn(`pruning processed event ids failed (${(error as Error).message}); next try at the next interval`);
+      } finally {
+        running = false;
+      }
+    };
+    this.pruning = setInterval(() => void prune(), this.options.processedEventsPruneIntervalMs ?? 3_600_000);
+    this.pruning.unref();
+  }
+
   /** Graceful: every consumer finishes its batch, commits and leaves its group. */
   async stopConsuming(): Promise<void> {
+    clearInterval(this.pruning);
+    this.pruning = undefined;
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
   }
 

@@ -1,7 +1,7 @@
 // The event ids a consumer has acted on. Kafka delivers at least once and the outbox relay may
 // publish an event twice (at two offsets), so a consumer's effect is tied to the event id.
 import { namedStatement, runStatementWith } from '@billing/eventsourcing';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 const recordSql = namedStatement(
   'processed_events_record',
@@ -27,4 +27,32 @@ export async function processedAmong(manager: EntityManager, consumer: string, e
   if (eventIds.length === 0) return new Set();
   const rows = await runStatementWith<{ event_id: string }>(manager, amongSql, [consumer, eventIds]);
   return new Set(rows.map((row) => row.event_id));
+}
+
+const pruneSql = namedStatement(
+  'processed_events_prune',
+  `WITH gone AS (
+     DELETE FROM processed_events
+      WHERE ctid = ANY (ARRAY(SELECT ctid FROM processed_events
+                               WHERE consumer = ANY($1::text[]) AND processed_at < now() - make_interval(secs => $2)
+                               LIMIT $3))
+     RETURNING 1)
+   SELECT count(*)::int AS deleted FROM gone`,
+);
+
+/**
+ * Forgets the ids `consumers` recorded more than `olderThanSeconds` ago (database time, as they
+ * were stamped), `batch` rows per statement so that no statement holds many row locks for long.
+ * Returns how many it deleted. Only for consumers that also keep a stored position (projections):
+ * there an id only guards against the relay's second copy of an event, which sits right behind
+ * the first in the log and is read moments later.
+ */
+export async function pruneProcessedEvents(dataSource: DataSource, consumers: readonly string[], olderThanSeconds: number, batch = 10_000): Promise<number> {
+  if (consumers.length === 0) return 0;
+  let deleted = 0;
+  for (;;) {
+    const [{ deleted: count }] = await runStatementWith<{ deleted: number }>(dataSource.manager, pruneSql, [consumers, olderThanSeconds, batch]);
+    deleted += count;
+    if (count < batch) return deleted;
+  }
 }
