@@ -218,7 +218,7 @@ export class OutboxRelay {
         await this.publish(client, batch);
         checkpoint = batch.checkpoint;
         if (full) continue;
-        if (hiddenRounds < HIDDEN_APPEND_RETRIES && (await this.hiddenAfter(checkpoint, batch, notified))) {
+        if (hiddenRounds < HIDDEN_APPEND_RETRIES && (await this.hiddenAfter(checkpoint, batch, notified || hiddenRounds > 0))) {
           // An append committed, but a transaction older than it (of this database) still hides it
           // from the gap-safe read: look again shortly rather than at the next poll.
           await this.pause(hiddenRetryDelayMs(hiddenRounds++, this.options.pollIntervalMs));
@@ -237,7 +237,8 @@ export class OutboxRelay {
   /**
    * Whether events are stored after the checkpoint that the read did not return (committed, but
    * behind an older transaction still running), whether or not a NOTIFY announced them. A store
-   * that cannot count its backlog answers by the batch: an empty read after a NOTIFY.
+   * that cannot count its backlog answers by the batch: an empty read after a NOTIFY, or while
+   * the rereads it started go on.
    */
   private async hiddenAfter(checkpoint: GlobalCheckpoint, batch: ReadAllBatch, notified: boolean): Promise<boolean> {
     if (!this.store.backlogAfter) return notified && batch.events.length === 0;
