@@ -3,7 +3,7 @@
 // one partition, so an invoice row exists before its payments and credit notes reach it.
 import { Inject, Injectable } from '@nestjs/common';
 import { writeInKeyedSteps, type ConsumedEvent, type Projection } from '@billing/messaging';
-import { namedStatement, runStatementWith } from '@billing/eventsourcing';
+import { namedStatement, runStatementWith, type NamedStatement } from '@billing/eventsourcing';
 import type { EntityManager } from 'typeorm';
 import { INVOICING_SETTINGS, type InvoicingSettings } from '../../invoicing-settings';
 import { BillRecord } from './bill-record.entity';
@@ -58,7 +58,7 @@ const stepped = new Set<BillsEvent['type']>(['InvoiceIssued', 'InvoicePaid', 'In
 const isStepped = (event: BillsEvent): event is ConsumedEvent<Stepped> => stepped.has(event.type);
 
 /** One step's rows: the record set of its statement. */
-function rowsOf(type: Stepped['type'], events: readonly ConsumedEvent<Stepped>[]): { statement: typeof paidSql; rows: object[] } {
+function rowsOf(type: Stepped['type'], events: readonly ConsumedEvent<Stepped>[]): { statement: NamedStatement; rows: object[] } {
   switch (type) {
     case 'InvoiceIssued':
       return {

@@ -3,7 +3,7 @@
 // one partition, and each update also names the statuses it may follow, so nothing regresses.
 import { Inject, Injectable } from '@nestjs/common';
 import { writeInKeyedSteps, type ConsumedEvent, type Projection } from '@billing/messaging';
-import { namedStatement, runStatementWith } from '@billing/eventsourcing';
+import { namedStatement, runStatementWith, type NamedStatement } from '@billing/eventsourcing';
 import { In, type EntityManager } from 'typeorm';
 import type { OrderStatus } from '../../domain/order';
 import { ORDER_TOPICS, type OrderTopics } from '../../order-topics';
@@ -55,7 +55,7 @@ const stepped = new Set<OrdersEvent['type']>(['OrderPlaced', 'OrderNotPaid', 'Or
 const isStepped = (event: OrdersEvent): event is Stepped => stepped.has(event.type);
 
 /** One step's rows: the record set of its statement. */
-function rowsOf(type: Stepped['type'], events: readonly Stepped[]): { statement: typeof paidSql; rows: object[] } {
+function rowsOf(type: Stepped['type'], events: readonly Stepped[]): { statement: NamedStatement; rows: object[] } {
   switch (type) {
     case 'OrderPlaced':
       return {
