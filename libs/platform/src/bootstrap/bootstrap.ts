@@ -35,7 +35,10 @@ export async function createServiceApp<S extends z.ZodType<ServiceConfig>>(
   app.use(httpRequestMetrics(app.get(METRICS_REGISTRY)));
   app.useGlobalFilters(new DomainErrorFilter());
   answerMalformedRequestsAsJson(app.getHttpServer());
-  app.enableShutdownHooks();
+  // the signals an orchestrator or a terminal stops a process with, and no others: Nest's default
+  // (every signal) also shut the service down on SIGUSR2, which node's diagnostics use (a heap
+  // snapshot or a report on demand, --heapsnapshot-signal / --report-on-signal)
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await runMigrations(app.get(DataSource));
 
   const document = SwaggerModule.createDocument(
