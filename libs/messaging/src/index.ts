@@ -3,6 +3,7 @@ export { defineEvent, EventRegistry, type EnvelopeOf, type EventDefinition } fro
 export { eventMessage, headerText, type ConsumedEvent, type MessagePosition } from './events/event-message';
 export { MessageDecoder, type DecodedMessage, type EventSelection, type PoisonReason } from './events/message-decoding';
 
+export { whileBrokerSettles } from './kafka/broker-settling';
 export { kafkaClient, kafkaClientConfig, kafkaConnectionSecurity, useKafkaConnectionSecurity, type KafkaConnectionSecurity } from './kafka/kafka-client';
 export { defaultConsumerSettings, type ConsumerSettings } from './consuming/consumer-settings';
 export { defaultRetryPolicy, isStoreUnavailable, type RetryPolicy } from './consuming/retry-policy';

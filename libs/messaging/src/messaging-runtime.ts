@@ -7,6 +7,7 @@ import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { defaultConsumerSettings, type ConsumerSettings } from './consuming/consumer-settings';
 import { EventConsumer } from './consuming/event-consumer';
+import { whileBrokerSettles } from './kafka/broker-settling';
 import { kafkaClient } from './kafka/kafka-client';
 import type { RetryPolicy } from './consuming/retry-policy';
 import { MessagingMetrics } from './metrics/messaging-metrics';
@@ -175,30 +176,15 @@ export class MessagingRuntime {
       const named = new Set(configured.map((spec) => (typeof spec === 'string' ? spec : spec.topic)));
       const topics = [...configured, ...[...new Set(subscribed)].filter((topic) => !named.has(topic))];
       // also waits until every partition has a leader (a topic another service has just created)
-      await this.whileBrokerSettles(() => this.ensureTopics(topics));
+      await whileBrokerSettles(() => this.ensureTopics(topics));
       // a broker that has just (re)started can still refuse a producer's metadata or a group join
       // ("not the leader", "coordinator is loading") for a while after the topics are there
-      await this.whileBrokerSettles(() => this.producer.connect());
-      await Promise.all(this.consumers.map((consumer) => this.whileBrokerSettles(() => consumer.start())));
+      await whileBrokerSettles(() => this.producer.connect());
+      await Promise.all(this.consumers.map((consumer) => whileBrokerSettles(() => consumer.start())));
       this.schedulePruning();
     } catch (error) {
       await this.stop().catch(() => undefined);
       throw error;
-    }
-  }
-
-  /**
-   * Retries a boot step while the broker is still settling (loading coordinators, electing leaders):
-   * 8 attempts over about 25 s, then the error (a wrong address or credentials end up there too).
-   */
-  private async whileBrokerSettles<T>(step: () => Promise<T>, attempts = 8): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await step();
-      } catch (error) {
-        if (attempt >= attempts) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * 2 ** attempt)));
-      }
     }
   }
 

@@ -21,7 +21,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { OperatorOnly } from '@billing/auth';
-import { kafkaClient, TopicProvisioner } from '@billing/messaging';
+import { kafkaClient, TopicProvisioner, whileBrokerSettles } from '@billing/messaging';
 import { randomUUID } from 'node:crypto';
 import { logLevel, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import { Temporal } from 'temporal-polyfill';
@@ -111,29 +111,41 @@ class TestClockSync implements OnModuleInit, BeforeApplicationShutdown {
    * process while the platform runs on the shared one. A process that cannot read it refuses to start.
    */
   async onModuleInit(): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    let end: bigint;
-    try {
-      await new TopicProvisioner(admin).ensureTopics([
-        { topic: this.options.topic, partitions: 1, deadLetter: false, configs: { 'cleanup.policy': 'compact' } },
-      ]);
-      end = BigInt((await admin.fetchTopicOffsets(this.options.topic)).find(({ partition }) => partition === 0)?.high ?? '0');
-    } finally {
-      await admin.disconnect();
-    }
-    // every process must see every move: a group of its own, read from the beginning
-    this.consumer = this.kafka.consumer({ groupId: `${this.options.service}.test-clock.${randomUUID()}` });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
-    await this.consumer.run({
-      eachMessage: async ({ message }) => {
-        this.apply(message.value?.toString() ?? '');
-        this.nextOffset = BigInt(message.offset) + 1n;
-      },
+    // four services booting on a broker that has just started create this topic together: the
+    // steps retry while its leader is elected and the group coordinator loads
+    const end = await whileBrokerSettles(async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      try {
+        await new TopicProvisioner(admin).ensureTopics([
+          { topic: this.options.topic, partitions: 1, deadLetter: false, configs: { 'cleanup.policy': 'compact' } },
+        ]);
+        return BigInt((await admin.fetchTopicOffsets(this.options.topic)).find(({ partition }) => partition === 0)?.high ?? '0');
+      } finally {
+        await admin.disconnect();
+      }
     });
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await this.producer.connect();
+    // every process must see every move: a group of its own, read from the beginning
+    await whileBrokerSettles(async () => {
+      const consumer = this.kafka.consumer({ groupId: `${this.options.service}.test-clock.${randomUUID()}` });
+      try {
+        await consumer.connect();
+        await consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
+        await consumer.run({
+          eachMessage: async ({ message }) => {
+            this.apply(message.value?.toString() ?? '');
+            this.nextOffset = BigInt(message.offset) + 1n;
+          },
+        });
+      } catch (error) {
+        await consumer.disconnect().catch(() => undefined);
+        throw error;
+      }
+      this.consumer = consumer;
+    });
+    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await whileBrokerSettles(() => producer.connect());
+    this.producer = producer;
     const deadline = Date.now() + CATCH_UP_TIMEOUT_MS;
     while (this.nextOffset < end) {
       if (Date.now() > deadline) {
