@@ -49,7 +49,7 @@ export class Harness {
   ) {}
 
   /** Starts a clean private broker (CHAOS_KAFKA_PORT, default 19092), then the four services. */
-  static async start(label: string): Promise<Harness> {
+  static async start(label: string, extraEnv: Partial<Record<PlatformServiceName, Record<string, string>>> = {}): Promise<Harness> {
     const port = Number(process.env.CHAOS_KAFKA_PORT ?? 19_092);
     const broker = new PrivateBroker({
       port,
@@ -61,17 +61,24 @@ export class Harness {
     // every client of this process and of the services it starts uses that broker
     process.env.KAFKA_BROKERS = broker.brokers;
     log('starting order, subscription, renewal and invoicing as processes…');
+    // a platform that fails to boot leaves no broker behind either
     const platform = await PlatformUnderTest.start({
       services: platformServices,
       databaseLabel: label,
       readyTimeoutMs: 240_000,
+      // the services as their image runs them: what this run measures (memory above all) is theirs
+      built: true,
       serviceEnv: {
-        renewal: { RENEWAL_SCHEDULER_INTERVAL_MS: '200' },
-        subscription: { TERMINATION_SCHEDULER_INTERVAL_MS: '200' },
+        order: { ...extraEnv.order },
+        renewal: { RENEWAL_SCHEDULER_INTERVAL_MS: '200', ...extraEnv.renewal },
+        subscription: { TERMINATION_SCHEDULER_INTERVAL_MS: '200', ...extraEnv.subscription },
         // a payment cut short by a kill is settled soon, and a killed member leaves its group soon
         // an attempt cut short by a fault is settled 10 s later, not after the production minute
-        invoicing: { PAYMENT_RECONCILIATION_INTERVAL_MS: '2000', PAYMENT_OUTCOME_TIMEOUT_MS: '10000', KAFKA_CONSUMER_SESSION_TIMEOUT_MS: '10000' },
+        invoicing: { PAYMENT_RECONCILIATION_INTERVAL_MS: '2000', PAYMENT_OUTCOME_TIMEOUT_MS: '10000', KAFKA_CONSUMER_SESSION_TIMEOUT_MS: '10000', ...extraEnv.invoicing },
       },
+    }).catch(async (error: unknown) => {
+      await broker.stop().catch(() => undefined);
+      throw error;
     });
     const recorder = new TopicRecorder([broker.brokers], (topic) => platform.topic(topic));
     await recorder.start();

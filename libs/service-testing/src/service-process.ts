@@ -20,9 +20,11 @@ export interface RunningService {
   exited: Promise<ServiceProcessResult>;
 }
 
+/** Starts `entryPoint`: a main.ts through the swc loader, a built main.js with plain node. */
 export function startServiceProcess(entryPoint: string, env: Record<string, string>): RunningService {
   const started = performance.now();
-  const child = spawn(process.execPath, ['-r', path.join(workspaceRoot, 'tools/register.js'), entryPoint], {
+  const args = entryPoint.endsWith('.ts') ? ['-r', path.join(workspaceRoot, 'tools/register.js'), entryPoint] : [entryPoint];
+  const child = spawn(process.execPath, args, {
     cwd: workspaceRoot,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
