@@ -2,7 +2,7 @@
 // with --heapsnapshot-signal (heapSnapshotEnv); a SIGUSR2 makes it write its heap to the directory.
 // Comparing a snapshot taken with the platform idle before a load with one taken idle after it
 // shows what the load left behind: objects per constructor, their count and their own size.
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -27,8 +27,19 @@ export async function takeHeapSnapshot(pid: number, directory: string, timeoutMs
     const file = path.join(directory, written);
     const size = statSync(file).size;
     // V8 writes the snapshot in one go and ends it with the strings table's closing brackets
-    if (size > 0 && size === lastSize && readFileSync(file).subarray(-16).toString('utf8').trimEnd().endsWith(']}')) return file;
+    if (size > 0 && size === lastSize && tail(file, size).trimEnd().endsWith(']}')) return file;
     lastSize = size;
+  }
+}
+
+function tail(file: string, size: number): string {
+  const descriptor = openSync(file, 'r');
+  try {
+    const bytes = Buffer.alloc(Math.min(16, size));
+    readSync(descriptor, bytes, 0, bytes.length, size - bytes.length);
+    return bytes.toString('utf8');
+  } finally {
+    closeSync(descriptor);
   }
 }
 

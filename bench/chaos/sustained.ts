@@ -14,15 +14,16 @@
 //   npm run bench:sustained   (SUSTAINED_MINUTES=10, SUSTAINED_MAX_RATE to skip measuring the capacity,
 //                              SUSTAINED_SEED_ORDERS_PER_DAY=30, SUSTAINED_BURST=600,
 //                              SUSTAINED_SAMPLE_SECONDS=10, SUSTAINED_HEAP_SNAPSHOTS=order,… for a
-//                              V8 heap snapshot of those services at the start and the end of the
-//                              window, and what grew between them)
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+//                              V8 heap snapshot of those services, idle, before the window and
+//                              after its drain, and what grew between them; the last run's
+//                              snapshots stay in bench/results/heap/ for DevTools)
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { PlatformServiceName } from '@billing/service-testing';
 import { Temporal } from 'temporal-polyfill';
 import { CpuWindow, describeCpuUsage, type CpuUsage } from '../cpu-usage';
 import { Harness, log, platformServices } from './harness';
-import type { PlatformServiceName } from '@billing/service-testing';
 import { compareHeapSnapshots, describeHeapGrowth, heapSnapshotEnv, takeHeapSnapshot } from './heap-snapshots';
 import { renderPng, renderSvg, type Panel } from './plot';
 import { keptLevel, trend } from './trends';
@@ -84,6 +85,7 @@ async function heapUsedMb(baseUrl: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  if (HEAP_SNAPSHOTS.length > 0) rmSync(heapSnapshotDirectory, { recursive: true, force: true });
   const harness = await Harness.start('sustained', Object.fromEntries(HEAP_SNAPSHOTS.map((name) => [name, heapSnapshotEnv(heapSnapshotDirectory)])));
   const { platform, recorder, workload } = harness;
   const servicePids = () => Object.fromEntries(platformServices.map((name) => [name, platform.pidOf(name)]));
