@@ -48,8 +48,11 @@ export class Harness {
     readonly workload: Workload,
   ) {}
 
-  /** Starts a clean private broker (CHAOS_KAFKA_PORT, default 19092), then the four services. */
-  static async start(label: string, extraEnv: Partial<Record<PlatformServiceName, Record<string, string>>> = {}): Promise<Harness> {
+  /**
+   * Starts a clean private broker (CHAOS_KAFKA_PORT, default 19092), then the four services, each
+   * under `memoryLimit` when given (as in its pod: see PlatformOptions.memoryLimit).
+   */
+  static async start(label: string, extraEnv: Partial<Record<PlatformServiceName, Record<string, string>>> = {}, memoryLimit?: string): Promise<Harness> {
     const port = Number(process.env.CHAOS_KAFKA_PORT ?? 19_092);
     const broker = new PrivateBroker({
       port,
@@ -68,6 +71,7 @@ export class Harness {
       readyTimeoutMs: 240_000,
       // the services as their image runs them: what this run measures (memory above all) is theirs
       built: true,
+      memoryLimit,
       serviceEnv: {
         order: { ...extraEnv.order },
         renewal: { RENEWAL_SCHEDULER_INTERVAL_MS: '200', ...extraEnv.renewal },

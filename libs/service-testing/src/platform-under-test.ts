@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { createTestDatabase, testKafkaBrokers, waitUntil, type TestDatabase } from '@billing/testing';
+import { memoryLimit, parseMemoryQuantity } from './memory-limit';
 import { freePort, startServiceProcess, type RunningService } from './service-process';
 
 export type PlatformServiceName = 'order' | 'subscription' | 'renewal' | 'invoicing';
@@ -23,6 +24,8 @@ interface ServiceUnderTest {
   database: TestDatabase;
   process?: RunningService;
   log: string[];
+  /** How its memory limit applies (`cgroup v1`, `heap flag`…), when it has one. */
+  memoryLimit?: string;
 }
 
 export interface PlatformOptions {
@@ -41,6 +44,11 @@ export interface PlatformOptions {
    * takes half a minute).
    */
   built?: boolean;
+  /**
+   * Each service's memory limit, as its pod's (`1Gi`, `512Mi`): node sizes its heap from it, and
+   * a cgroup enforces it where this machine lets one be made (see memory-limit.ts). None by default.
+   */
+  memoryLimit?: string;
 }
 
 export class PlatformUnderTest {
@@ -86,6 +94,11 @@ export class PlatformUnderTest {
   /** The service's process id while it runs (to sample its memory, say). */
   pidOf(name: PlatformServiceName): number | undefined {
     return this.service(name).process?.child.pid;
+  }
+
+  /** How the service's memory limit applies: `cgroup v1`, `cgroup v2`, `heap flag`; undefined without one. */
+  memoryLimitOf(name: PlatformServiceName): string | undefined {
+    return this.service(name).memoryLimit;
   }
 
   /** The database name of the service (to terminate its sessions, say). */
@@ -153,7 +166,11 @@ export class PlatformUnderTest {
     };
     // as in the image (docker/Dockerfile), with whatever node options the caller adds
     if (this.options.built) env.NODE_OPTIONS = `--enable-source-maps ${env.NODE_OPTIONS ?? ''}`.trim();
-    const running = startServiceProcess(entryPoint, env);
+    const limit = this.options.memoryLimit ? memoryLimit(`billing-${this.topicPrefix}-${name}`, parseMemoryQuantity(this.options.memoryLimit)) : undefined;
+    if (limit?.nodeOptions) env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} ${limit.nodeOptions}`.trim();
+    service.memoryLimit = limit && `${this.options.memoryLimit} (${limit.how})`;
+    const running = startServiceProcess(entryPoint, env, limit);
+    void running.exited.then(() => limit?.release());
     service.process = running;
     // the latest output only: a long run (chaos, sustained load) must not grow without bound
     const keep = (chunk: unknown) => {

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import type { MemoryLimit } from './memory-limit';
 
 const workspaceRoot = path.resolve(__dirname, '../../..');
 
@@ -20,11 +21,15 @@ export interface RunningService {
   exited: Promise<ServiceProcessResult>;
 }
 
-/** Starts `entryPoint`: a main.ts through the swc loader, a built main.js with plain node. */
-export function startServiceProcess(entryPoint: string, env: Record<string, string>): RunningService {
+/**
+ * Starts `entryPoint`: a main.ts through the swc loader, a built main.js with plain node; under
+ * `limit` when given (the child's pid is node's either way).
+ */
+export function startServiceProcess(entryPoint: string, env: Record<string, string>, limit?: MemoryLimit): RunningService {
   const started = performance.now();
-  const args = entryPoint.endsWith('.ts') ? ['-r', path.join(workspaceRoot, 'tools/register.js'), entryPoint] : [entryPoint];
-  const child = spawn(process.execPath, args, {
+  const nodeArgs = entryPoint.endsWith('.ts') ? ['-r', path.join(workspaceRoot, 'tools/register.js'), entryPoint] : [entryPoint];
+  const { executable, args } = limit ? limit.command(process.execPath, nodeArgs) : { executable: process.execPath, args: nodeArgs };
+  const child = spawn(executable, args, {
     cwd: workspaceRoot,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
