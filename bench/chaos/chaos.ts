@@ -205,7 +205,8 @@ function buildReport({ started, phases, customers, orders, injector, harness, re
       ordersPlaced: orders.length,
       itemsOrdered: orders.reduce((sum, order) => sum + order.items, 0),
       ordersDelivered: count('OrderDelivered'),
-      ordersNotPaid: count('OrderNotPaid'),
+      // OrderNotPaid is published for every order once invoiced (awaiting payment), again when its payment fails
+      ordersPaymentFailed: events.filter((e) => e.type === 'OrderNotPaid' && e.data.reason === 'paymentFailed').length,
       servicesActivated: count('ServiceActivated'),
       renewalInvoicesRequested: count('RenewalInvoiceRequested'),
       renewalsSucceeded: count('RenewalSucceeded'),
