@@ -42,14 +42,14 @@ const paidSql = namedStatement(
   'bills_projection_invoice_paid_run',
   `UPDATE bills b SET status = 'paid', paid_amount = r.amount, paid_at = r.at, updated_at = r.at
      FROM jsonb_to_recordset($1::jsonb) AS r(bill_id uuid, amount bigint, at timestamptz)
-    WHERE b.bill_id = r.bill_id AND b.kind = 'invoice' AND b.status = 'unpaid'`,
+    WHERE b.bill_id = r.bill_id AND b.bill_id = ANY($2::uuid[]) AND b.kind = 'invoice' AND b.status = 'unpaid'`,
 );
 
 const paymentFailedSql = namedStatement(
   'bills_projection_payment_failed_run',
   `UPDATE bills b SET last_payment_failure = r.failure, updated_at = r.at
      FROM jsonb_to_recordset($1::jsonb) AS r(bill_id uuid, failure jsonb, at timestamptz)
-    WHERE b.bill_id = r.bill_id AND b.kind = 'invoice' AND b.status = 'unpaid'`,
+    WHERE b.bill_id = r.bill_id AND b.bill_id = ANY($2::uuid[]) AND b.kind = 'invoice' AND b.status = 'unpaid'`,
 );
 
 type BillsEvent = ConsumedEvent<InvoicesTopicEnvelope>;
@@ -58,7 +58,7 @@ const stepped = new Set<BillsEvent['type']>(['InvoiceIssued', 'InvoicePaid', 'In
 const isStepped = (event: BillsEvent): event is ConsumedEvent<Stepped> => stepped.has(event.type);
 
 /** One step's rows: the record set of its statement. */
-function rowsOf(type: Stepped['type'], events: readonly ConsumedEvent<Stepped>[]): { statement: NamedStatement; rows: object[] } {
+function rowsOf(type: Stepped['type'], events: readonly ConsumedEvent<Stepped>[]): { statement: NamedStatement; rows: { bill_id: string }[] } {
   switch (type) {
     case 'InvoiceIssued':
       return {
@@ -124,7 +124,9 @@ export class BillsProjection implements Projection<InvoicesTopicEnvelope> {
         typeOf: (event) => event.type,
         writeBatch: async (type, batch) => {
           const { statement, rows } = rowsOf(type as Stepped['type'], batch as ConsumedEvent<Stepped>[]);
-          await runStatementWith(manager, statement, [JSON.stringify(rows)]);
+          // an update names its rows' ids again ($2): the planner cannot size a JSON record set and
+          // would scan the whole table; with them it reads the primary key
+          await runStatementWith(manager, statement, type === 'InvoiceIssued' ? [JSON.stringify(rows)] : [JSON.stringify(rows), rows.map((row) => row.bill_id)]);
         },
         writeOne: (event) => this.applyCreditNote(event, manager),
       },

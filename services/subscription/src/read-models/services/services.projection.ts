@@ -99,7 +99,7 @@ const writeBackSql = namedStatement(
      FROM jsonb_to_recordset($1::jsonb) AS r(service_id uuid, legacy_contract boolean, renew_mode text, period text, price bigint,
                                              plan_code text, universe text, expiration_date date, status text, scheduled_termination text,
                                              end_reason text, termination_due_date date, termination_due_reason text, updated_at timestamptz)
-    WHERE s.service_id = r.service_id`,
+    WHERE s.service_id = r.service_id AND s.service_id = ANY($2::uuid[])`,
 );
 
 function writableColumnsOf(record: ServiceRecord) {
@@ -173,6 +173,8 @@ export class ServicesProjection implements Projection<ServicesTopicEnvelope> {
       changed.set(serviceId, withTerminationSchedule(Object.assign(record, changes, { updatedAt: at })));
     }
     if (changed.size === 0) return;
-    await runStatementWith(manager, writeBackSql, [JSON.stringify([...changed.values()].map(writableColumnsOf))]);
+    // the ids again as an array: the planner cannot size a JSON record set (it guesses 100 rows)
+    // and would scan the whole table; with them it reads the primary key
+    await runStatementWith(manager, writeBackSql, [JSON.stringify([...changed.values()].map(writableColumnsOf)), [...changed.values()].map((record) => record.serviceId)]);
   }
 }
