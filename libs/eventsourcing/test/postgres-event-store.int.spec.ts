@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
 import { EVENT_APPENDED_CHANNEL, PostgresEventStore, initialCheckpoint, type StoredEvent } from '../src';
+import { storedAfterSql } from '../src/postgres/event-store-sql';
 import { createEventStoreDatabase, type EventStoreDatabase } from './event-store-database';
 import { eventStoreContractSuite } from './event-store-contract';
 import { renewModeChanged, serviceActivated, serviceHistory } from './sample-events';
@@ -268,5 +269,58 @@ describe('PostgreSQL event store', () => {
         await early.end();
       }
     });
+  });
+});
+
+describe('what is stored after a checkpoint (the relay asks after every batch short of full)', () => {
+  let database: EventStoreDatabase;
+  let store: PostgresEventStore;
+  const stored = 30_000;
+
+  beforeAll(async () => {
+    database = await createEventStoreDatabase('es_stored_after');
+    store = new PostgresEventStore(database.pool);
+    // many events and no statistics: the table as autovacuum has not analysed it yet (or never will, when it is off)
+    await database.pool.query(
+      `INSERT INTO event_store.events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
+       SELECT 'service-' || n, 1, gen_random_uuid(), 'ServiceActivated', 1, '{}'::jsonb, '{}'::jsonb FROM generate_series(1, $1::int) AS n`,
+      [stored],
+    );
+  }, 60_000);
+  afterAll(() => database?.drop());
+
+  /** The checkpoint of the event that has `following` events after it in the log. */
+  async function checkpointWith(following: number) {
+    const { rows } = await database.pool.query<{ transaction_id: string; global_position: string }>(
+      `SELECT e.transaction_id::text, e.global_position::text FROM event_store.events e
+        ORDER BY e.transaction_id, e.global_position OFFSET $1 LIMIT 1`,
+      [stored - following - 1],
+    );
+    return { transactionId: rows[0].transaction_id, globalPosition: rows[0].global_position };
+  }
+
+  it('walks the index from the checkpoint, whatever the statistics say, in a custom or a generic plan', async () => {
+    const checkpoint = await checkpointWith(20);
+    const client = await database.pool.connect();
+    try {
+      const custom = await client.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${storedAfterSql}`, [checkpoint.transactionId, checkpoint.globalPosition]);
+      await client.query(`PREPARE stored_after_plan(xid8, bigint) AS ${storedAfterSql}`);
+      await client.query(`SET plan_cache_mode = force_generic_plan`);
+      const generic = await client.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) EXECUTE stored_after_plan('${checkpoint.transactionId}', ${checkpoint.globalPosition})`);
+      for (const plan of [custom, generic].map(({ rows }) => JSON.stringify(rows[0]['QUERY PLAN']))) {
+        expect(plan).toContain('"Index Name":"events_global_order"');
+        expect(plan).not.toContain('Seq Scan');
+      }
+    } finally {
+      await client.query('DEALLOCATE ALL; RESET plan_cache_mode').catch(() => undefined);
+      client.release();
+    }
+  });
+
+  it('says whether anything follows the checkpoint; the backlog counts it', async () => {
+    expect(await store.storedAfter(await checkpointWith(20))).toBe(true);
+    expect(await store.storedAfter(initialCheckpoint)).toBe(true);
+    expect(await store.storedAfter(await checkpointWith(0))).toBe(false);
+    expect((await store.backlogAfter(await checkpointWith(20))).events).toBe(20);
   });
 });

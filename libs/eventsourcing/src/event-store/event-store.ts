@@ -125,4 +125,11 @@ export interface EventStore {
 
   /** How much is stored after a checkpoint (for lag metrics); stores that cannot tell omit it. */
   backlogAfter?(checkpoint: GlobalCheckpoint): Promise<Backlog>;
+
+  /**
+   * Whether anything is stored after a checkpoint, committed or not yet visible to `readAll`: the
+   * outbox relay asks after every batch short of full, so it costs what follows the checkpoint
+   * (where `backlogAfter` counts). Stores that cannot tell omit it.
+   */
+  storedAfter?(checkpoint: GlobalCheckpoint): Promise<boolean>;
 }

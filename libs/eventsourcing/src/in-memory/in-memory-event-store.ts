@@ -90,6 +90,10 @@ export class InMemoryEventStore implements EventStore {
     return { events: pending.length, oldestStoredAt: pending.length > 0 ? new Date(pending[0].storedAt) : null };
   }
 
+  async storedAfter(checkpoint: GlobalCheckpoint): Promise<boolean> {
+    return this.log.some((event) => compareCheckpoints(event.position, checkpoint) > 0);
+  }
+
   /** A copy, upcast: callers can never change what is stored. */
   private read<E extends DomainEvent>(event: StoredEvent): StoredEvent<E> {
     return this.upcasting.upcast(structuredClone(event)) as StoredEvent<E>;

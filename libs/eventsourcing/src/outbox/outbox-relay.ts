@@ -237,12 +237,13 @@ export class OutboxRelay {
   /**
    * Whether events are stored after the checkpoint that the read did not return (committed, but
    * behind an older transaction still running), whether or not a NOTIFY announced them. A store
-   * that cannot count its backlog answers by the batch: an empty read after a NOTIFY, or while
-   * the rereads it started go on.
+   * that cannot tell answers by the batch: an empty read after a NOTIFY, or while the rereads it
+   * started go on.
    */
   private async hiddenAfter(checkpoint: GlobalCheckpoint, batch: ReadAllBatch, notified: boolean): Promise<boolean> {
-    if (!this.store.backlogAfter) return notified && batch.events.length === 0;
-    return (await this.store.backlogAfter(checkpoint)).events > 0;
+    if (this.store.storedAfter) return this.store.storedAfter(checkpoint);
+    if (this.store.backlogAfter) return (await this.store.backlogAfter(checkpoint)).events > 0;
+    return notified && batch.events.length === 0;
   }
 
   /** Sends the batch's messages in one request, then saves the checkpoint past the batch. */

@@ -160,6 +160,21 @@ export const readAllSql = `
    ORDER BY events.transaction_id, events.global_position
    LIMIT $3`;
 
+/**
+ * $1 transaction id, $2 global position: whether anything is stored after a checkpoint, found by
+ * walking the log's index from it. The relay asks after every batch short of full. A count (or an
+ * EXISTS) over the range is planned from the statistics, and without any (a table autovacuum has
+ * not analysed yet, or autovacuum off) the planner guesses a third of the table matches and scans
+ * all of it: 35 ms at 200,000 events for the ~60 after the checkpoint, 4.3 ms a call and 57 calls a
+ * second in a 10-minute sustained run. Ordered as the index with a limit of one, the index wins.
+ */
+export const storedAfterSql = `
+  SELECT 1 AS stored
+    FROM event_store.events
+   WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+   ORDER BY events.transaction_id, events.global_position
+   LIMIT 1`;
+
 /** $1 transaction id, $2 global position: what is stored after a checkpoint. */
 export const backlogSql = `
   SELECT count(*)::int AS events, min(created_at) AS oldest_stored_at

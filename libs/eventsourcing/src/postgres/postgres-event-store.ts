@@ -21,6 +21,7 @@ import { WrongExpectedVersionError } from '../event-store/wrong-expected-version
 import {
   appendPrecheckSql,
   backlogSql,
+  storedAfterSql,
   EVENT_APPENDED_CHANNEL,
   EVENT_ID_CONSTRAINT,
   insertEventsAtVersionSql,
@@ -57,6 +58,7 @@ const statements = {
   readStreams: namedStatement('event_store_read_streams', readStreamsSql),
   insertOfStreams: namedStatement('event_store_insert_of_streams', insertEventsOfStreamsSql),
   readAll: namedStatement('event_store_read_all', readAllSql),
+  storedAfter: namedStatement('event_store_stored_after', storedAfterSql),
   streamVersion: namedStatement('event_store_stream_version', streamVersionSql),
 } satisfies Record<string, NamedStatement>;
 
@@ -394,6 +396,11 @@ export class PostgresEventStore implements EventStore {
       checkpoint.globalPosition,
     ]);
     return { events: rows[0].events, oldestStoredAt: rows[0].oldest_stored_at };
+  }
+
+  async storedAfter(checkpoint: GlobalCheckpoint): Promise<boolean> {
+    const { rows } = await this.run<{ stored: number }>(this.pool, statements.storedAfter, [checkpoint.transactionId, checkpoint.globalPosition]);
+    return rows.length > 0;
   }
 
   private async currentVersion(streamId: string): Promise<number> {
