@@ -34,23 +34,20 @@ export interface MemoryLimit {
 
 /** A cgroup directory of `bytes`, or undefined when this machine lets us make none. */
 function makeCgroup(name: string, bytes: number): { how: string; directory: string } | undefined {
-  const candidates = existsSync(path.join(cgroupRoot, 'cgroup.controllers'))
-    ? [{ how: 'cgroup v2', directory: path.join(cgroupRoot, name), limitFile: 'memory.max' }]
-    : [{ how: 'cgroup v1', directory: path.join(cgroupRoot, 'memory', name), limitFile: 'memory.limit_in_bytes' }];
-  for (const candidate of candidates) {
+  const v2 = existsSync(path.join(cgroupRoot, 'cgroup.controllers'));
+  const directory = v2 ? path.join(cgroupRoot, name) : path.join(cgroupRoot, 'memory', name);
+  try {
+    mkdirSync(directory, { recursive: true });
+    writeFileSync(path.join(directory, v2 ? 'memory.max' : 'memory.limit_in_bytes'), String(bytes));
+    return { how: v2 ? 'cgroup v2' : 'cgroup v1', directory };
+  } catch {
     try {
-      mkdirSync(candidate.directory, { recursive: true });
-      writeFileSync(path.join(candidate.directory, candidate.limitFile), String(bytes));
-      return candidate;
+      rmdirSync(directory);
     } catch {
-      try {
-        rmdirSync(candidate.directory);
-      } catch {
-        // never made
-      }
+      // never made
     }
+    return undefined;
   }
-  return undefined;
 }
 
 /**

@@ -242,7 +242,6 @@ export class OutboxRelay {
    */
   private async hiddenAfter(checkpoint: GlobalCheckpoint, batch: ReadAllBatch, notified: boolean): Promise<boolean> {
     if (this.store.storedAfter) return this.store.storedAfter(checkpoint);
-    if (this.store.backlogAfter) return (await this.store.backlogAfter(checkpoint)).events > 0;
     return notified && batch.events.length === 0;
   }
 

@@ -21,7 +21,6 @@ import { WrongExpectedVersionError } from '../event-store/wrong-expected-version
 import {
   appendPrecheckSql,
   backlogSql,
-  storedAfterSql,
   EVENT_APPENDED_CHANNEL,
   EVENT_ID_CONSTRAINT,
   insertEventsAtVersionSql,
@@ -31,6 +30,7 @@ import {
   readAllSql,
   readStreamSql,
   readStreamsSql,
+  storedAfterSql,
   STREAM_VERSION_CONSTRAINT,
   streamVersionSql,
 } from './event-store-sql';
