@@ -147,6 +147,27 @@ describe('calendar days and time zones', () => {
     expect(toSubsidiaryDate(Temporal.Instant.from('2024-08-31T21:30:00Z'), subsidiary('FI'))).toEqual(date('2024-09-01'));
   });
 
+  it('gives the date the time zone gives, whatever the order it is asked in (the current day is remembered)', () => {
+    // Santiago moves its clocks at midnight: some of its days begin at 01:00
+    const zones = [subsidiary('FR'), subsidiary('GB'), subsidiary('US'), subsidiary('FI'), subsidiary('CA'), { timeZone: 'America/Santiago' }];
+    const from = Date.parse('2024-01-01T00:00:00Z');
+    const until = Date.parse('2027-01-01T00:00:00Z');
+    // instants that cluster (several per day, either side of midnight and of DST changes) and jump
+    const instants = fc.array(fc.tuple(fc.integer({ min: from, max: until }), fc.array(fc.integer({ min: -7_200_000, max: 7_200_000 }), { maxLength: 6 })), { minLength: 1, maxLength: 20 });
+    fc.assert(
+      fc.property(instants, fc.nat({ max: zones.length - 1 }), (groups, zoneIndex) => {
+        const seller = zones[zoneIndex];
+        for (const [base, offsets] of groups) {
+          for (const epochMs of [base, ...offsets.map((offset) => base + offset)]) {
+            const instant = Temporal.Instant.fromEpochMilliseconds(epochMs);
+            expect(toSubsidiaryDate(instant, seller).toString()).toBe(instant.toZonedDateTimeISO(seller.timeZone).toPlainDate().toString());
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('gives the instant a subsidiary\'s day starts', () => {
     expect(startOfSubsidiaryDay(date('2025-01-01'), subsidiary('FR')).toString()).toBe('2024-12-31T23:00:00Z');
     expect(startOfSubsidiaryDay(date('2025-07-01'), subsidiary('FR')).toString()).toBe('2025-06-30T22:00:00Z');

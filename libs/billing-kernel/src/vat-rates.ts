@@ -73,13 +73,17 @@ export const vatRateTable: readonly VatRateEntry[] = [
  * know the country or starts after the date — callers must refuse rather than guess.
  */
 export function standardVatRateOn(country: CountryCode, date: Temporal.PlainDate): VatRateEntry | undefined {
+  // ISO dates of four-digit years sort as text in calendar order
+  const day = date.toString();
   let inForce: VatRateEntry | undefined;
-  for (const entry of vatRateTable) {
-    if (entry.country !== country) continue;
-    const from = Temporal.PlainDate.from(entry.effectiveFrom);
-    if (Temporal.PlainDate.compare(from, date) <= 0 && (!inForce || Temporal.PlainDate.compare(Temporal.PlainDate.from(inForce.effectiveFrom), from) < 0)) {
-      inForce = entry;
-    }
+  for (const entry of ratesByCountry.get(country) ?? []) {
+    if (entry.effectiveFrom <= day && (!inForce || inForce.effectiveFrom < entry.effectiveFrom)) inForce = entry;
   }
   return inForce;
+}
+
+const ratesByCountry = new Map<string, VatRateEntry[]>();
+for (const entry of vatRateTable) {
+  if (Temporal.PlainDate.from(entry.effectiveFrom).toString() !== entry.effectiveFrom) throw new Error(`VAT table: ${entry.effectiveFrom} is not an ISO date`);
+  ratesByCountry.set(entry.country, [...(ratesByCountry.get(entry.country) ?? []), entry]);
 }

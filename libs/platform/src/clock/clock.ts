@@ -7,6 +7,21 @@ export interface Clock {
   now(): Temporal.Instant;
 }
 
+/**
+ * An instant as events and rows carry it: UTC, milliseconds (`2027-05-14T06:00:00.000Z`), the
+ * text of `instant.toString({ fractionalSecondDigits: 3 })` for years 0 to 9999, made by the
+ * engine's Date rather than the polyfill's formatter, which costs tens of microseconds a call.
+ */
+export function instantText(instant: Temporal.Instant): string {
+  const epochMilliseconds = instant.epochMilliseconds;
+  return epochMilliseconds >= MIN_FOUR_DIGIT_YEAR_MS && epochMilliseconds <= MAX_FOUR_DIGIT_YEAR_MS
+    ? new Date(epochMilliseconds).toISOString()
+    : instant.toString({ fractionalSecondDigits: 3 });
+}
+
+const MIN_FOUR_DIGIT_YEAR_MS = Date.parse('0000-01-01T00:00:00.000Z');
+const MAX_FOUR_DIGIT_YEAR_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
 /** Injection token for the service's Clock. */
 export const CLOCK = Symbol('CLOCK');
 

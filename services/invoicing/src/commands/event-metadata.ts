@@ -15,6 +15,4 @@ export function eventMetadata(customerId: string, occurredAt: string, cause?: Ev
 }
 
 /** Instants as events carry them: UTC with milliseconds (what PostgreSQL keeps exactly). */
-export function instantText(instant: { toString(options: { fractionalSecondDigits: 3 }): string }): string {
-  return instant.toString({ fractionalSecondDigits: 3 });
-}
+export { instantText } from '@billing/platform';

@@ -6,7 +6,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { shippedCatalog } from '@billing/billing-kernel';
 import type { EventEnvelope, EventMetadata } from '@billing/contracts';
 import { BatchCommandHandler, CommandHandler, derivedEventId, foldEvents, PostgresEventStore, type EventStore } from '@billing/eventsourcing';
-import { CLOCK, EVENT_STORE, type Clock } from '@billing/platform';
+import { CLOCK, EVENT_STORE, instantText, type Clock } from '@billing/platform';
 import { orderStreamId, type OrderEvent, type OrderPlacedData, type OrderState, type PlacedOrderState, type PricedOrder } from '../domain/order';
 import {
   isRetryOfPlacedOrder,
@@ -49,7 +49,7 @@ export class OrderCommands {
 
   /** Instants as events carry them: UTC, milliseconds (what PostgreSQL keeps, exactly). */
   now(): string {
-    return this.clock.now().toString({ fractionalSecondDigits: 3 });
+    return instantText(this.clock.now());
   }
 
   /** A dry run: the order as it would be placed now, refused for the same reasons, stored nowhere. */
@@ -88,7 +88,7 @@ export class OrderCommands {
         ...(request.customer?.vatNumber ? { vatNumber: request.customer.vatNumber } : {}),
       },
       requestHash,
-      placedAt: at.toString({ fractionalSecondDigits: 3 }),
+      placedAt: instantText(at),
     };
     const result = await this.handler.handle(orderStreamId(orderId), { type: 'PlaceOrder', data: order }, this.metadata(customerId));
     const state = result.newState as PlacedOrderState;

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { foldEvents, WrongExpectedVersionError, type PostgresEventStore } from '@billing/eventsourcing';
-import { CLOCK, EVENT_STORE, type Clock } from '@billing/platform';
+import { CLOCK, EVENT_STORE, instantText, type Clock } from '@billing/platform';
 import { DataSource } from 'typeorm';
 import {
   autorenewSettingsDecider,
@@ -39,7 +39,7 @@ export class AutorenewSettingsCommands {
     for (let attempt = 1; ; attempt++) {
       const { events, currentVersion } = await this.store.readStream<AutorenewSettingsChangedEvent>(streamId);
       const state: AutorenewSettingsState = foldEvents(autorenewSettingsDecider, events.map(({ type, data }) => ({ type, data }) as AutorenewSettingsChangedEvent));
-      const changedAt = this.clock.now().toString({ fractionalSecondDigits: 3 });
+      const changedAt = instantText(this.clock.now());
       const decided = autorenewSettingsDecider.decide({ type: 'ChangeAutorenewSettings', data: { customerId, ...settings, changedAt } }, state);
       const changes = Array.isArray(decided) ? decided : [decided];
       if (changes.length === 0) return settings;

@@ -7,7 +7,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Temporal } from 'temporal-polyfill';
 import type { EventEnvelope, InvoicePaymentFailureReason } from '@billing/contracts';
 import type { PostgresEventStore } from '@billing/eventsourcing';
-import { CLOCK, EVENT_STORE, type Clock } from '@billing/platform';
+import { CLOCK, EVENT_STORE, instantText, type Clock } from '@billing/platform';
 import type { RenewalPolicy } from '../domain/renewal-plan';
 import type { TermIdentity } from '../domain/renewal-term';
 import type { RenewalTermCommand } from '../domain/renewal-term.decide';
@@ -57,7 +57,7 @@ export class RenewalSchedule {
 
   /** Instants as events carry them: UTC, milliseconds. */
   now(): string {
-    return this.clock.now().toString({ fractionalSecondDigits: 3 });
+    return instantText(this.clock.now());
   }
 
   private async inputsFor(sql: Sql, service: ServiceRow): Promise<TermScheduleInputs> {

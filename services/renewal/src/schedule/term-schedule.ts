@@ -34,17 +34,32 @@ function timeZoneOf(subsidiaryCode: string): string {
   return findSubsidiary(subsidiaryCode)?.timeZone ?? 'UTC';
 }
 
+/** The kernel keeps each time zone's current day as one PlainDate: its text is kept beside it. */
+const dayTexts = new WeakMap<Temporal.PlainDate, string>();
+
 /** Today in the subsidiary's calendar. */
 export function subsidiaryToday(now: Temporal.Instant, subsidiaryCode: string): string {
-  return toSubsidiaryDate(now, { timeZone: timeZoneOf(subsidiaryCode) }).toString();
+  const today = toSubsidiaryDate(now, { timeZone: timeZoneOf(subsidiaryCode) });
+  let text = dayTexts.get(today);
+  if (text === undefined) {
+    text = today.toString();
+    dayTexts.set(today, text);
+  }
+  return text;
 }
+
+/** A row's due instant read back (rows of a run share a few): Temporal.Instant.from, memoised. */
+export const dueInstantOf: (text: string) => Temporal.Instant = memoised((text) => Temporal.Instant.from(text));
 
 /** The instant a subsidiary day begins: when a step dated that day falls due. */
 export const dueInstant: (date: string, subsidiaryCode: string) => string = memoised((date, subsidiaryCode) =>
   startOfSubsidiaryDay(Temporal.PlainDate.from(date), { timeZone: timeZoneOf(subsidiaryCode) }).toString(),
 );
 
-const termEndOf = memoised((anchorDate, period, termStart) => termEndAfter(anchorDate, period as Period, termStart));
+/** termEndAfter, memoised. */
+export const termEndOf: (anchorDate: string, period: Period, termStart: string) => string = memoised((anchorDate, period, termStart) =>
+  termEndAfter(anchorDate, period as Period, termStart),
+);
 
 const plans = new WeakMap<RenewalPolicy, (...keys: string[]) => TermPlan>();
 

@@ -9,10 +9,10 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Money } from '@billing/billing-kernel';
 import { isLostAppendRace, PostgresEventStore } from '@billing/eventsourcing';
-import { CLOCK, postgresSsl, type Clock } from '@billing/platform';
+import { CLOCK, instantText, postgresSsl, type Clock } from '@billing/platform';
 import { Pool } from 'pg';
 import { Temporal } from 'temporal-polyfill';
-import { reminderWording, termEndAfter, type RenewalPolicy, type TermStep } from '../domain/renewal-plan';
+import { reminderWording, type RenewalPolicy, type TermStep } from '../domain/renewal-plan';
 import { isUnpaid, type RenewalTermEvent, type RenewalTermState, type TermIdentity } from '../domain/renewal-term';
 import { decide, type RenewalTermCommand } from '../domain/renewal-term.decide';
 import { evolve } from '../domain/renewal-term';
@@ -20,7 +20,7 @@ import { RenewalMetrics } from '../metrics/renewal-metrics';
 import { RENEWAL_POLICY, SCHEDULER_SETTINGS, type SchedulerSettings } from '../renewal-policy';
 import { RenewalTermStreams } from '../schedule/renewal-term-streams';
 import { claimDueTerms, peekDueTerms, saveTerms, sqlOfClient, type ClaimedTerm, type Sql, type TermRow } from '../schedule/schedule-rows';
-import { notRenewedReasonOf, renewalAmountOf, renewalOf, rescheduledTerm, subsidiaryToday, type TermScheduleInputs } from '../schedule/term-schedule';
+import { dueInstantOf, notRenewedReasonOf, renewalAmountOf, renewalOf, rescheduledTerm, subsidiaryToday, termEndOf, type TermScheduleInputs } from '../schedule/term-schedule';
 
 /** What a run did (or, dry, would do). */
 export interface RenewalRunReport {
@@ -121,7 +121,7 @@ export class RenewalScheduler implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private newReport(dryRun: boolean, now: Temporal.Instant): RenewalRunReport {
-    return { dryRun, at: now.toString({ fractionalSecondDigits: 3 }), claimed: 0, invoicesRequested: 0, events: {}, failed: 0, durationMs: 0, terms: [] };
+    return { dryRun, at: instantText(now), claimed: 0, invoicesRequested: 0, events: {}, failed: 0, durationMs: 0, terms: [] };
   }
 
   private record(report: RenewalRunReport, claimed: ClaimedTerm, stepped: SteppedTerm): void {
@@ -174,7 +174,7 @@ export class RenewalScheduler implements OnApplicationBootstrap, BeforeApplicati
       await client.query('BEGIN');
       const claimed = await claimDueTerms(sql, now.toString(), this.settings.batchSize);
       const stepped = together ? await this.stepAll(sql, claimed, now) : await inTurns(claimed, this.settings.concurrency, (term) => this.step(term, now));
-      await saveTerms(sql, stepped.map(({ row }) => row), now.toString({ fractionalSecondDigits: 3 }));
+      await saveTerms(sql, stepped.map(({ row }) => row), instantText(now));
       await client.query('COMMIT');
       claimed.forEach((term, index) => this.record(report, term, stepped[index]));
       this.metrics.appended(stepped.flatMap(({ events }) => events.map((event) => event.type)));
@@ -195,7 +195,7 @@ export class RenewalScheduler implements OnApplicationBootstrap, BeforeApplicati
     try {
       for (const claimed of await peekDueTerms(sqlOfClient(client), now.toString(), DRY_RUN_LIMIT)) {
         const { state } = await this.streams.load(claimed.term.renewalTermId);
-        const { events } = this.dueSteps(state, claimed, now, now.toString({ fractionalSecondDigits: 3 }));
+        const { events } = this.dueSteps(state, claimed, now, instantText(now));
         this.record(report, claimed, { row: claimed.term, events, failed: false });
       }
     } finally {
@@ -216,7 +216,7 @@ export class RenewalScheduler implements OnApplicationBootstrap, BeforeApplicati
    */
   private async stepAll(sql: Sql, claimed: readonly ClaimedTerm[], now: Temporal.Instant): Promise<SteppedTerm[]> {
     // due-ness is judged at the run's instant; the facts carry the time they are decided at
-    const at = this.clock.now().toString({ fractionalSecondDigits: 3 });
+    const at = instantText(this.clock.now());
     const streams = await this.streams.loadIn(sql, claimed.map(({ term }) => term.renewalTermId));
     const stepped = claimed.map((entry): SteppedTerm => {
       const { term } = entry;
@@ -241,7 +241,7 @@ export class RenewalScheduler implements OnApplicationBootstrap, BeforeApplicati
     const { term } = claimed;
     try {
       // due-ness is judged at the run's instant; the facts carry the time they are decided at
-      const at = this.clock.now().toString({ fractionalSecondDigits: 3 });
+      const at = instantText(this.clock.now());
       const outcome = await this.streams.execute(term.renewalTermId, term.customerId, (state) => this.dueSteps(state, claimed, now, at), at);
       return this.steppedOf(claimed, now, outcome.state, outcome.appended);
     } catch (error) {
@@ -253,7 +253,7 @@ export class RenewalScheduler implements OnApplicationBootstrap, BeforeApplicati
   private steppedOf(claimed: ClaimedTerm, now: Temporal.Instant, state: RenewalTermState, appended: readonly RenewalTermEvent[]): SteppedTerm {
     const { term } = claimed;
     const row = rescheduledTerm(term, this.inputsOf(claimed, now), state);
-    if (row.nextDueAt !== null && Temporal.Instant.compare(Temporal.Instant.from(row.nextDueAt), now) <= 0) {
+    if (row.nextDueAt !== null && Temporal.Instant.compare(dueInstantOf(row.nextDueAt), now) <= 0) {
       // the plan asks for a step the term refuses: keep the row, look again later
       this.logger.error({ msg: 'renewal term has a due step it does not take', renewalTermId: term.renewalTermId, step: row.nextStep, status: row.status });
       return { row: { ...row, nextDueAt: now.add(REFUSED_STEP_DELAY).toString() }, events: appended, failed: true };
@@ -274,7 +274,7 @@ export class RenewalScheduler implements OnApplicationBootstrap, BeforeApplicati
     for (let steps = 0; steps < MAX_STEPS_PER_TERM; steps++) {
       const planned = rescheduledTerm(claimed.term, inputs, current);
       if (planned.nextStep === null || planned.nextDueAt === null) break;
-      if (Temporal.Instant.compare(Temporal.Instant.from(planned.nextDueAt), now) > 0) break;
+      if (Temporal.Instant.compare(dueInstantOf(planned.nextDueAt), now) > 0) break;
       const decided = decide(this.commandFor(planned.nextStep, planned, current, claimed, at), current);
       if (decided.length === 0) break;
       for (const event of decided) {
@@ -321,7 +321,7 @@ export class RenewalScheduler implements OnApplicationBootstrap, BeforeApplicati
             period: service.period,
             amount: renewalAmountOf(service, term.termStart),
             termStartDate: term.termStart,
-            termEndDate: termEndAfter(service.anchorDate, service.period, term.termStart),
+            termEndDate: termEndOf(service.anchorDate, service.period, term.termStart),
             billingDate: term.invoiceOn ?? term.termStart,
             autoPay: service.renewMode === 'automatic',
             requestedAt: at,

@@ -19,7 +19,7 @@ import {
 } from '@billing/billing-kernel';
 import type { EventEnvelope, EventMetadata, OrderDelivered, OrderWithdrawn } from '@billing/contracts';
 import { BatchCommandHandler, CommandHandler, derivedEventId, foldEvents, PostgresEventStore, type EventStore } from '@billing/eventsourcing';
-import { CLOCK, EVENT_STORE, type Clock } from '@billing/platform';
+import { CLOCK, EVENT_STORE, instantText, type Clock } from '@billing/platform';
 import { Temporal } from 'temporal-polyfill';
 import { monthsOfDuration, planOn, productOf, renewOfferOf, targetPlanOf } from '../catalog/plan-offers';
 import { serviceStreamId, type Engagement, type ExistingServiceState, type RenewMode, type ServiceEvent, type ServicePlanChanged, type ServiceState, type TerminationFutureUse, type TerminationReason } from '../domain/service';
@@ -73,7 +73,7 @@ export class ServiceCommands {
 
   /** Instants as events carry them: UTC, milliseconds. */
   now(): string {
-    return this.clock.now().toString({ fractionalSecondDigits: 3 });
+    return instantText(this.clock.now());
   }
 
   /** The subsidiary's calendar date now. */
@@ -129,7 +129,7 @@ export class ServiceCommands {
         tokenHash: TerminationTokens.hashOf(this.tokens.tokenOf(serviceId, requestId)),
         tokenExpiresAt,
         atEngagementEnd,
-        requestedAt: requestedAt.toString({ fractionalSecondDigits: 3 }),
+        requestedAt: instantText(requestedAt),
       },
     });
     return { tokenExpiresAt };

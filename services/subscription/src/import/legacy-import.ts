@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { shippedCatalog } from '@billing/billing-kernel';
 import { derivedEventId, PostgresEventStore, type EventStore } from '@billing/eventsourcing';
-import { CLOCK, EVENT_STORE, type Clock } from '@billing/platform';
+import { CLOCK, EVENT_STORE, instantText, type Clock } from '@billing/platform';
 import { serviceIdOfLegacyService } from '../commands/service-ids';
 import { serviceStreamId, type ServiceImported } from '../domain/service';
 import { serviceDecider } from '../domain/service.decide';
@@ -33,7 +33,7 @@ export class LegacyImport {
   async importLines(lines: AsyncIterable<string>, format: LegacyExportFormat): Promise<ImportReport> {
     const report: ImportReport = { imported: 0, alreadyPresent: 0, rejected: [] };
     const importId = randomUUID();
-    const importedAt = this.clock.now().toString({ fractionalSecondDigits: 3 });
+    const importedAt = instantText(this.clock.now());
     const firstLineOf = new Map<string, number>();
     let header: string[] | undefined;
     let lineNumber = 0;
