@@ -189,7 +189,7 @@ export class EventConsumer<E extends EventEnvelope = EventEnvelope> {
     const limit = this.definition.target.maxMessagesPerApply;
     let run: DeliverableMessage<E>[] = [];
     for (const message of messages) {
-      const decoded = this.decoder.decode(message.value, { topic: work.topic, partition: work.partition, offset: message.offset });
+      const decoded = this.decoder.decode(message.value, { topic: work.topic, partition: work.partition, offset: message.offset }, message.headers);
       if (decoded.kind === 'poison') {
         if ((await this.deliver(work, run)) === 'stop') return;
         run = [];

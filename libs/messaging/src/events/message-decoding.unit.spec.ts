@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@billing/contracts';
+import fc from 'fast-check';
 import { z } from 'zod';
 import { eventMessage } from './event-message';
 import { defineEvent, EventRegistry } from './event-registry';
-import { MessageDecoder } from './message-decoding';
+import { envelopeSchema, isEnvelope, MessageDecoder } from './message-decoding';
 
 const invoiceEvents = EventRegistry.of(
   defineEvent('InvoiceIssued', 1, z.object({ invoiceId: z.string(), amount: z.int() })),
@@ -75,6 +76,37 @@ describe('decoding a consumed message', () => {
     const decoded = decoder.decode(value, position);
     expect(decoded).toMatchObject({ kind: 'poison', reason, position });
     expect(decoded.kind === 'poison' && decoded.error).toContain(detail);
+  });
+
+  it('skips unread a message whose event-type header names a type of the contract it does not handle', () => {
+    const headers = { 'event-type': Buffer.from('InvoiceCancelled') };
+    expect(decoder.decode(Buffer.from('not even JSON'), position, headers)).toEqual({ kind: 'skipped', position, type: 'InvoiceCancelled' });
+  });
+
+  it('reads in full a message whose header names a type it handles, or one the contract does not know', () => {
+    expect(decoder.decode(Buffer.from('{"eventId": '), position, { 'event-type': Buffer.from('InvoicePaid') })).toMatchObject({ kind: 'poison', reason: 'malformed-json' });
+    expect(decoder.decode(bytes(envelope('InvoicePaid', 1, { invoiceId: 'x' })), position, { 'event-type': 'InvoiceShredded' }).kind).toBe('event');
+    const paid = eventMessage(envelope('InvoicePaid', 1, { invoiceId: 'x' }));
+    expect(decoder.decode(Buffer.from(paid.value as string), position, paid.headers as Record<string, string>).kind).toBe('event');
+  });
+
+  it('accepts by hand exactly the envelopes the schema accepts', () => {
+    const valid = envelope('InvoicePaid', 1, { invoiceId: 'x' });
+    const anyValue = fc.oneof(fc.constant(undefined), fc.constant(null), fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant([]), fc.constant({}), fc.uuid(), fc.constant(''));
+    const field = fc.constantFrom('eventId', 'type', 'schemaVersion', 'data', 'metadata', 'extra');
+    const metadataField = fc.constantFrom('correlationId', 'causationId', 'occurredAt', 'partitionKey', 'traceparent', 'tracestate', 'extra');
+    const variant = fc.oneof(
+      fc.tuple(field, anyValue).map(([key, value]) => ({ ...valid, [key]: value })),
+      fc.tuple(metadataField, anyValue).map(([key, value]) => ({ ...valid, metadata: { ...valid.metadata, [key]: value } })),
+      anyValue,
+    );
+    fc.assert(
+      fc.property(variant, (candidate) => {
+        const json = JSON.parse(JSON.stringify(candidate ?? null)) as unknown;
+        expect(isEnvelope(json)).toBe(envelopeSchema.safeParse(json).success);
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   it('handles every type of the registry when no subset is named', () => {
