@@ -62,6 +62,7 @@ async function count(databaseUrl: string, sql: string): Promise<number> {
 async function main(): Promise<void> {
   if (usesLocalBroker()) await startKafkaBroker();
   const profile: Record<string, string> = process.env.BENCH_PROFILE_DIR ? { CPU_PROFILE_DIR: process.env.BENCH_PROFILE_DIR } : {};
+  if (process.env.BENCH_NODE_OPTIONS) profile.NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS;
   say(`renewal run end to end: ${DUE} services due among ${CUSTOMERS} customers, four services as processes`);
   const platform = await PlatformUnderTest.start({
     services: ['order', 'subscription', 'renewal', 'invoicing'],

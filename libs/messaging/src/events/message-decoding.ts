@@ -24,6 +24,13 @@ export interface EventSelection<E extends EventEnvelope = EventEnvelope> {
    * their data. Defaults to every type of the registry.
    */
   readonly handles?: readonly E['type'][];
+  /**
+   * False for a handled type's event that is none of the handler's business (see Reaction). The
+   * decoder asks it before validating the event's data, so that what the handler passes by costs
+   * no validation: it then reads data not validated yet, and a throw counts as true (the data is
+   * validated, and poison dead-lettered). Delivery asks again of the validated event.
+   */
+  concerns?(event: ConsumedEvent<E>): boolean;
 }
 
 export type DecodedMessage<E extends EventEnvelope = EventEnvelope> =
@@ -129,6 +136,8 @@ export class MessageDecoder<E extends EventEnvelope = EventEnvelope> {
     if (!this.selection.events.knows(type)) return poison('unknown-event-type', `unknown event type ${type}`);
     if (!this.handled.has(type)) return { kind: 'skipped', position, type };
 
+    if (this.selection.concerns && !this.mayConcern(envelope, position)) return { kind: 'skipped', position, type };
+
     const schema = this.selection.events.schemaOf(type, schemaVersion);
     if (!schema) return poison('unknown-schema-version', `unknown schema version ${type} v${schemaVersion}`);
     const data = schema.safeParse(envelope.data);
@@ -136,5 +145,14 @@ export class MessageDecoder<E extends EventEnvelope = EventEnvelope> {
 
     const event = { ...envelope, data: data.data, position } as unknown as ConsumedEvent<E>;
     return { kind: 'event', position, event };
+  }
+
+  /** The handler's `concerns`, asked of an event whose data is not validated yet. */
+  private mayConcern(envelope: EventEnvelope, position: MessagePosition): boolean {
+    try {
+      return this.selection.concerns?.({ ...envelope, position } as unknown as ConsumedEvent<E>) !== false;
+    } catch {
+      return true;
+    }
   }
 }

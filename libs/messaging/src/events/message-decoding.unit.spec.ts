@@ -109,6 +109,20 @@ describe('decoding a consumed message', () => {
     );
   });
 
+  it('asks the handler whether an event concerns it before validating its data, and validates when unsure', () => {
+    const ours = new MessageDecoder({
+      events: invoiceEvents,
+      handles: ['InvoiceIssued', 'InvoicePaid'],
+      concerns: (event) => (event.data as { invoiceId: string }).invoiceId.startsWith('ours-'),
+    });
+    // none of its business: passed by unvalidated (amount is not an integer)
+    expect(ours.decode(bytes(envelope('InvoiceIssued', 1, { invoiceId: 'theirs-1', amount: '12.00' })), position)).toEqual({ kind: 'skipped', position, type: 'InvoiceIssued' });
+    expect(ours.decode(bytes(envelope('InvoiceIssued', 1, { invoiceId: 'ours-1', amount: '12.00' })), position)).toMatchObject({ kind: 'poison', reason: 'schema-violation' });
+    expect(ours.decode(bytes(envelope('InvoiceIssued', 1, { invoiceId: 'ours-1', amount: 1200 })), position).kind).toBe('event');
+    // concerns throws on data without an invoiceId: the schema has the last word
+    expect(ours.decode(bytes(envelope('InvoicePaid', 1, {})), position)).toMatchObject({ kind: 'poison', reason: 'schema-violation' });
+  });
+
   it('handles every type of the registry when no subset is named', () => {
     const all = new MessageDecoder({ events: invoiceEvents });
     expect(all.decode(bytes(envelope('InvoiceCancelled', 1, { invoiceId: 'x' })), position).kind).toBe('event');

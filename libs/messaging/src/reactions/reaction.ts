@@ -36,7 +36,9 @@ export interface Reaction<E extends EventEnvelope = EventEnvelope> extends Event
   /**
    * False for a handled type's event that is none of this reaction's business (an invoice of
    * another source): it is skipped like an unhandled type, before any database work — no
-   * transaction, no processed_events row. Must depend on the event alone. Default: every event.
+   * transaction, no processed_events row — and before its data is validated (see EventSelection:
+   * it may meet data that is not valid yet, and must not act on it). Must depend on the event
+   * alone. Default: every event.
    */
   concerns?(event: ConsumedEvent<E>): boolean;
   /** Handles one event; `manager` is the transaction's (same-transaction) or the data source's. */
