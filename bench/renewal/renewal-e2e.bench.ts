@@ -7,7 +7,7 @@
 // account and a card that works. Prints renewals/s, p50/p99 due → renewed and the CPU each
 // process spent per renewal, writes bench/results/renewal-e2e.json.
 //
-//   npm run bench:renewal:e2e   (BENCH_RENEWAL_E2E_DUE, default 10000; BENCH_PROFILE_DIR)
+//   npm run bench:renewal:e2e   (BENCH_RENEWAL_E2E_DUE, default 10000; BENCH_PROFILE_DIR; BENCH_NODE_OPTIONS)
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';

@@ -30,6 +30,7 @@ export {
 export { euMemberStates, isCountryCode, isEuMemberState, vatTerritoryOf, type CountryCode } from './countries';
 export { isWellFormedVatNumber, normalizeVatNumber, readVatNumber, type VatNumberReading } from './vat-number';
 export { standardVatRateOn, vatRateTable, type VatRateEntry } from './vat-rates';
+export { memoised } from './memo';
 export {
   computeInvoiceTotals,
   determineTax,

@@ -1,7 +1,7 @@
 // Puts a term's work row in step with its inputs: the service (renew settings, plan, price), the
 // account's renew day, the policy, and the term's own progress (its stream's state). Everything
 // stored on the row besides its identity is recomputed here, so a row can always be rebuilt.
-import { findSubsidiary, renewalPrice, shippedCatalog, startOfSubsidiaryDay, toSubsidiaryDate, type CurrencyCode, type Money, type Period, type RenewDay, type SubsidiaryCode } from '@billing/billing-kernel';
+import { findSubsidiary, memoised, renewalPrice, shippedCatalog, startOfSubsidiaryDay, toSubsidiaryDate, type CurrencyCode, type Money, type Period, type RenewDay, type SubsidiaryCode } from '@billing/billing-kernel';
 import { derivedEventId } from '@billing/eventsourcing';
 import { Temporal } from 'temporal-polyfill';
 import { nextStep, notRenewedReason, planTerm, termEndAfter, type RenewalPolicy, type ServiceRenewal, type TermPlan, type TermProgress } from '../domain/renewal-plan';
@@ -11,23 +11,6 @@ import type { ServiceRow, TermRow } from './schedule-rows';
 /** One term, one id: minted from the service and the expiration it renews (UUID v5 layout). */
 export function renewalTermIdOf(serviceId: string, termStart: string): string {
   return derivedEventId(serviceId, `renewal-term/${termStart}`);
-}
-
-/**
- * Calendar arithmetic (the Temporal polyfill) costs a fraction of a millisecond per call, and a
- * run recomputes the same few dates for thousands of terms: the pure results are memoised.
- */
-function memoised<Result>(compute: (...keys: string[]) => Result, capacity = 20_000): (...keys: string[]) => Result {
-  const results = new Map<string, Result>();
-  return (...keys) => {
-    const key = keys.join('|');
-    const known = results.get(key);
-    if (known !== undefined) return known;
-    if (results.size >= capacity) results.clear();
-    const result = compute(...keys);
-    results.set(key, result);
-    return result;
-  };
 }
 
 function timeZoneOf(subsidiaryCode: string): string {

@@ -1,6 +1,6 @@
 // The calendar of a service: its anchored term ends, what is scheduled to end it and when, as
 // pure functions of its state (the decider, the read model and the scheduler share them).
-import { subsidiary, termEnd, toSubsidiaryDate, monthsInPeriod, type Period, type SubsidiaryCode } from '@billing/billing-kernel';
+import { memoised, subsidiary, termEnd, toSubsidiaryDate, monthsInPeriod, type Period, type SubsidiaryCode } from '@billing/billing-kernel';
 import { Temporal } from 'temporal-polyfill';
 import type { EndOfServiceReason, PendingAction, RenewMode, ServiceStatus } from './service';
 
@@ -14,10 +14,16 @@ export function subsidiaryDate(at: string, code: SubsidiaryCode): string {
  * the previous end (Jan 31 → Feb 28 → Mar 31 → Apr 30), whatever the periods were before.
  */
 export function nextExpirationDate(service: Readonly<{ anchorDate: string; monthsFromAnchor: number; period: Period }>): string {
-  return termEnd(Temporal.PlainDate.from(service.anchorDate), 'P1M', service.monthsFromAnchor + monthsInPeriod(service.period)).toString();
+  return monthsAfterAnchor(service.anchorDate, String(service.monthsFromAnchor + monthsInPeriod(service.period)));
 }
 
+const monthsAfterAnchor = memoised((anchorDate, months) => termEnd(Temporal.PlainDate.from(anchorDate), 'P1M', Number(months)).toString());
+
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+
 export function compareDates(a: string, b: string): number {
+  // ISO dates of four-digit years sort as text in calendar order
+  if (isoDate.test(a) && isoDate.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   return Temporal.PlainDate.compare(Temporal.PlainDate.from(a), Temporal.PlainDate.from(b));
 }
 

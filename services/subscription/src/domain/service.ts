@@ -2,7 +2,7 @@
 // service is imported). Its events, its state as a union on `status`, and how each event moves
 // the state. DOMAIN.md: active → unpaid → rupture → terminated; a late payment reopens it on its
 // original anchor; `terminated` is final.
-import { monthsInPeriod, type Money, type Period, type SubsidiaryCode, type Universe } from '@billing/billing-kernel';
+import { memoised, monthsInPeriod, type Money, type Period, type SubsidiaryCode, type Universe } from '@billing/billing-kernel';
 import type { TerminationFutureUse, TerminationReason } from '@billing/contracts';
 import { Temporal } from 'temporal-polyfill';
 
@@ -338,5 +338,8 @@ export function evolve(state: ServiceState, event: ServiceEvent): ServiceState {
 
 /** An imported service's current term started one period before its expiration. */
 function termStartOfImport(expirationDate: string, period: Period): string {
-  return Temporal.PlainDate.from(expirationDate).subtract({ months: monthsInPeriod(period) }).toString();
+  return importedTermStart(expirationDate, period);
 }
+
+/** Every load of an imported service's stream folds its import again. */
+const importedTermStart = memoised((expirationDate, period) => Temporal.PlainDate.from(expirationDate).subtract({ months: monthsInPeriod(period as Period) }).toString());
