@@ -3,6 +3,7 @@
 // like an external system's, outside the service's transactions, so they survive restarts. Its
 // refunds (payment_gateway_sandbox.refunds) pay a succeeded charge back, never beyond its amount.
 import { randomUUID } from 'node:crypto';
+import { namedStatement, runStatement } from '@billing/eventsourcing';
 import type { Pool } from 'pg';
 import type { PaymentFailureReason, RefundFailureReason } from '../domain/invoice';
 import { PaymentOutcomeUnknown, type ChargeOutcome, type ChargeRequest, type PaymentGateway, type RefundOutcomeAtGateway, type RefundRequest } from './payment-gateway';
@@ -32,6 +33,20 @@ type SandboxBehaviour =
 function behaviourOf(token: string): SandboxBehaviour {
   return (sandboxTokens as Record<string, SandboxBehaviour>)[token] ?? sandboxTokens.tok_success;
 }
+
+/**
+ * One charge, answered with the first outcome when its key was charged already (and nothing charged
+ * again): prepared, as it runs once per invoice paid.
+ */
+const chargeStatement = namedStatement(
+  'payment_gateway_sandbox_charge',
+  `WITH charged AS (
+     INSERT INTO payment_gateway_sandbox.charges (idempotency_key, charge_id, payment_token, currency, amount, status, failure_reason)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (idempotency_key) DO NOTHING
+     RETURNING charge_id, status, failure_reason, currency, amount)
+   SELECT charge_id, status, failure_reason, currency, amount FROM charged`,
+);
 
 const retryableReasons: ReadonlySet<PaymentFailureReason> = new Set(['insufficientFunds', 'gatewayUnavailable']);
 
@@ -65,13 +80,9 @@ export class SandboxPaymentGateway implements PaymentGateway {
       throw new PaymentOutcomeUnknown(request.idempotencyKey, new Error('sandbox: the request was lost on its way to the gateway'));
     }
     // ON CONFLICT: a repeated key is answered with the first outcome, and nothing is charged again
-    const { rows } = await this.pool.query<ChargeRow>(
-      `WITH charged AS (
-         INSERT INTO payment_gateway_sandbox.charges (idempotency_key, charge_id, payment_token, currency, amount, status, failure_reason)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (idempotency_key) DO NOTHING
-         RETURNING charge_id, status, failure_reason, currency, amount)
-       SELECT charge_id, status, failure_reason, currency, amount FROM charged`,
+    const { rows } = await runStatement<ChargeRow>(
+      this.pool,
+      chargeStatement,
       [
         request.idempotencyKey,
         randomUUID(),
