@@ -68,6 +68,13 @@ export const vatRateTable: readonly VatRateEntry[] = [
   { country: 'SK', standardRate: 2300, effectiveFrom: '2025-01-01', source: commissionTable },
 ];
 
+/** The table by country, its dates checked once: they are compared as text. */
+const ratesByCountry = new Map<string, VatRateEntry[]>();
+for (const entry of vatRateTable) {
+  if (Temporal.PlainDate.from(entry.effectiveFrom).toString() !== entry.effectiveFrom) throw new Error(`VAT table: ${entry.effectiveFrom} is not an ISO date`);
+  ratesByCountry.set(entry.country, [...(ratesByCountry.get(entry.country) ?? []), entry]);
+}
+
 /**
  * The standard rate in force in `country` on `date`, or undefined when the table does not
  * know the country or starts after the date — callers must refuse rather than guess.
@@ -80,10 +87,4 @@ export function standardVatRateOn(country: CountryCode, date: Temporal.PlainDate
     if (entry.effectiveFrom <= day && (!inForce || inForce.effectiveFrom < entry.effectiveFrom)) inForce = entry;
   }
   return inForce;
-}
-
-const ratesByCountry = new Map<string, VatRateEntry[]>();
-for (const entry of vatRateTable) {
-  if (Temporal.PlainDate.from(entry.effectiveFrom).toString() !== entry.effectiveFrom) throw new Error(`VAT table: ${entry.effectiveFrom} is not an ISO date`);
-  ratesByCountry.set(entry.country, [...(ratesByCountry.get(entry.country) ?? []), entry]);
 }
