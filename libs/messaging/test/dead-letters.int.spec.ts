@@ -1,6 +1,7 @@
 // Poison does not stop a partition: malformed JSON, an unknown event type and a payload that
 // fails its schema go to the dead-letter topic at once, a message whose handler keeps throwing
 // goes there after its retries, each with its origin — and the messages after them are projected.
+// A message whose event-type header names a type the handler does not act on is skipped unread.
 import { deadLetterHeaders, deadLetterTopic, eventHeaders } from '@billing/contracts';
 import { testKafka, uniqueTopicName, waitForConsumerCatchUp, waitUntil } from '@billing/testing';
 import type { Consumer, KafkaMessage } from 'kafkajs';
@@ -48,8 +49,11 @@ describe('dead letters', () => {
       'schema-violation': schemaViolation,
       'handler-failed': eventMessage(incremented(customer, `${customer}/explode`, 1)),
     };
+    // a type of the contract the projection does not handle, named by its header: passed by
+    // unread, whatever its bytes (its own handler, elsewhere, would dead-letter them)
+    const notOurs = { key: customer, value: 'not JSON at all', headers: { [eventHeaders.eventType]: 'CounterRenamed' } };
     // one send, so the poison sits inside batches between good messages of the same partition
-    const messages = [good[0], poison['malformed-json'], good[1], poison['unknown-event-type'], good[2], poison['schema-violation'], good[3], poison['handler-failed'], good[4], good[5]];
+    const messages = [good[0], poison['malformed-json'], good[1], poison['unknown-event-type'], good[2], notOurs, poison['schema-violation'], good[3], poison['handler-failed'], good[4], good[5]];
     const [sent] = await kafka.producer.send({ topic, acks: -1, messages });
     const firstOffset = BigInt(sent.baseOffset ?? -1);
     const offsetOf = (message: object) => String(firstOffset + BigInt(messages.indexOf(message as (typeof messages)[number])));
