@@ -5,7 +5,7 @@
 import { eventHeaders, type EventEnvelope } from '@billing/contracts';
 import type { IHeaders } from 'kafkajs';
 import { z } from 'zod';
-import type { ConsumedEvent, MessagePosition } from './event-message';
+import { headerText, type ConsumedEvent, type MessagePosition } from './event-message';
 import type { EventRegistry } from './event-registry';
 
 export type PoisonReason =
@@ -80,14 +80,6 @@ export function isEnvelope(json: unknown): json is EventEnvelope {
   );
 }
 
-/** The event type the publisher put in the message's headers, if any. */
-function headerTypeOf(headers: IHeaders | undefined): string | undefined {
-  const value = headers?.[eventHeaders.eventType];
-  if (typeof value === 'string') return value;
-  if (Buffer.isBuffer(value)) return value.toString('utf8');
-  return undefined;
-}
-
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
 }
@@ -111,7 +103,7 @@ export class MessageDecoder<E extends EventEnvelope = EventEnvelope> {
   decode(value: Buffer | null, position: MessagePosition, headers?: IHeaders): DecodedMessage<E> {
     const poison = (reason: PoisonReason, error: string): DecodedMessage<E> => ({ kind: 'poison', position, reason, error });
 
-    const headerType = headerTypeOf(headers);
+    const headerType = headerText(headers, eventHeaders.eventType);
     if (headerType !== undefined && !this.handled.has(headerType) && this.selection.events.knows(headerType)) {
       return { kind: 'skipped', position, type: headerType };
     }

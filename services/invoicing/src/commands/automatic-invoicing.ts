@@ -24,7 +24,7 @@ import {
   type PostgresEventStore,
   type StreamAppend,
 } from '@billing/eventsourcing';
-import { CLOCK, EVENT_STORE, type Clock } from '@billing/platform';
+import { CLOCK, EVENT_STORE, instantText, type Clock } from '@billing/platform';
 import { Temporal } from 'temporal-polyfill';
 import { billedToOf, customerAccountStreamId, paymentMethodOf, type BilledTo, type CustomerAccountEvent, type CustomerAccountState, type ProvisionalAccountCause } from '../domain/customer-account';
 import { customerAccountDecider } from '../domain/customer-account.decide';
@@ -34,7 +34,7 @@ import { documentNumber, seriesOf } from '../domain/invoice-series';
 import { INVOICING_SETTINGS, type InvoicingSettings } from '../invoicing-settings';
 import { PAYMENT_GATEWAY, type ChargeOutcome, type PaymentGateway } from '../payments/payment-gateway';
 import { CustomerAccounts } from './customer-accounts';
-import { eventMetadata, instantText } from './event-metadata';
+import { eventMetadata } from './event-metadata';
 import { InvoiceIssuing, type InvoiceDraft, type LoadedInvoice } from './invoice-issuing';
 import { lockSeries, takeNumbers } from './invoice-numbering';
 import { chosenMethod, InvoicePayments, outcomeOf } from './invoice-payments';

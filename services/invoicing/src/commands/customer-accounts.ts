@@ -5,7 +5,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { findSubsidiary, toSubsidiaryDate } from '@billing/billing-kernel';
 import type { EventEnvelope } from '@billing/contracts';
 import { CommandHandler, derivedEventId, foldEvents, type EventStore } from '@billing/eventsourcing';
-import { CLOCK, EVENT_STORE, type Clock } from '@billing/platform';
+import { CLOCK, EVENT_STORE, instantText, type Clock } from '@billing/platform';
 import {
   customerAccountStreamId,
   type CustomerAccountEvent,
@@ -17,7 +17,7 @@ import {
 } from '../domain/customer-account';
 import { customerAccountDecider, type CustomerAccountCommand } from '../domain/customer-account.decide';
 import { CustomerProfileRefused } from '../domain/invoicing-refusals';
-import { eventMetadata, instantText } from './event-metadata';
+import { eventMetadata } from './event-metadata';
 
 export type ProfileRequest = Omit<CustomerProfile, 'subsidiary'> & Readonly<{ subsidiary: string; defaultPaymentMethodId?: string }>;
 

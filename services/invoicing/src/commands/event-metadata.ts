@@ -13,6 +13,3 @@ export function eventMetadata(customerId: string, occurredAt: string, cause?: Ev
     ...(cause?.metadata.tracestate ? { tracestate: cause.metadata.tracestate } : {}),
   };
 }
-
-/** Instants as events carry them: UTC with milliseconds (what PostgreSQL keeps exactly). */
-export { instantText } from '@billing/platform';

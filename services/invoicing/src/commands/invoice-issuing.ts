@@ -7,14 +7,13 @@ import type { PoolClient } from 'pg';
 import { findSubsidiary, toSubsidiaryDate } from '@billing/billing-kernel';
 import type { EventMetadata } from '@billing/contracts';
 import { derivedEventId, foldEvents, WrongExpectedVersionError, type NewEvent, type PostgresEventStore } from '@billing/eventsourcing';
-import { CLOCK, EVENT_STORE, type Clock } from '@billing/platform';
+import { CLOCK, EVENT_STORE, instantText, type Clock } from '@billing/platform';
 import { Temporal } from 'temporal-polyfill';
 import { invoiceStreamId, refundIdempotencyKey, type CreditNoteReason, type InvoiceEvent, type InvoiceState } from '../domain/invoice';
 import { decideInvoice, invoiceDecider, type CreditScope, type IssueInvoice } from '../domain/invoice.decide';
 import { documentNumber, seriesOf } from '../domain/invoice-series';
 import { BillNotFound, InvoiceTaxRefused } from '../domain/invoicing-refusals';
 import { INVOICING_SETTINGS, type InvoicingSettings } from '../invoicing-settings';
-import { instantText } from './event-metadata';
 import { takeNextNumber } from './invoice-numbering';
 
 /** A refund owed (see InvoiceRefunds): written in the credit note's transaction. */

@@ -7,14 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EventMetadata } from '@billing/contracts';
 import { derivedEventId, namedStatement, runStatement, WrongExpectedVersionError } from '@billing/eventsourcing';
-import { CLOCK, type Clock } from '@billing/platform';
+import { CLOCK, instantText, type Clock } from '@billing/platform';
 import { paymentMethodOf, type CustomerAccountState } from '../domain/customer-account';
 import { type InvoiceEvent, type InvoiceState, type PaymentFailureReason } from '../domain/invoice';
 import { decideInvoice, type ChosenPaymentMethod, type PaymentOutcome } from '../domain/invoice.decide';
 import { BillNotFound, InvoiceAlreadyPaid, InvoiceCancelled, PaymentInProgress } from '../domain/invoicing-refusals';
 import { PAYMENT_GATEWAY, type ChargeOutcome, type PaymentGateway } from '../payments/payment-gateway';
 import { CustomerAccounts } from './customer-accounts';
-import { instantText } from './event-metadata';
 import { InvoiceIssuing, type LoadedInvoice } from './invoice-issuing';
 
 /** What a payment request came to, as the payer sees it right away. */

@@ -6,11 +6,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EventMetadata } from '@billing/contracts';
 import { derivedEventId, WrongExpectedVersionError, type PostgresEventStore } from '@billing/eventsourcing';
-import { CLOCK, EVENT_STORE, type Clock } from '@billing/platform';
+import { CLOCK, EVENT_STORE, instantText, type Clock } from '@billing/platform';
 import { evolveInvoice, invoiceStreamId, refundIdempotencyKey, refundsOwed, type InvoiceState } from '../domain/invoice';
 import { decideInvoice, type RefundOutcome } from '../domain/invoice.decide';
 import { PAYMENT_GATEWAY, type PaymentGateway } from '../payments/payment-gateway';
-import { instantText } from './event-metadata';
 import { InvoiceIssuing } from './invoice-issuing';
 
 const MAX_ATTEMPTS = 3;
