@@ -9,7 +9,17 @@ const recordSql = namedStatement(
    ON CONFLICT (consumer, event_id) DO NOTHING RETURNING event_id`,
 );
 
-const amongSql = namedStatement('processed_events_among', `SELECT event_id FROM processed_events WHERE consumer = $1 AND event_id = ANY($2::uuid[])`);
+/**
+ * One probe of the primary key per id. Written as `consumer = $1 AND event_id = ANY($2)`, a table
+ * without statistics yet (a new deployment, autovacuum behind) is planned with the consumer alone
+ * as the index condition and the ids as a filter: every id the consumer ever recorded is read, and
+ * the look-up grows with the table: 2.2 ms a run in a run of 10,000 renewals, against 0.25 ms.
+ */
+const amongSql = namedStatement(
+  'processed_events_among',
+  `SELECT p.event_id FROM unnest($2::uuid[]) AS asked(event_id)
+     JOIN processed_events p ON p.consumer = $1 AND p.event_id = asked.event_id`,
+);
 
 /**
  * Records the ids and returns those that were not recorded yet. Inside a transaction the
