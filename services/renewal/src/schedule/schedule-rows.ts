@@ -120,14 +120,18 @@ export async function lockService(sql: Sql, serviceId: string): Promise<ServiceR
  * rescheduling a term needs), in service id order so that two runs never wait on each other in a
  * circle; by term id, unknown terms absent. A term's service never changes, so the terms are read
  * without a lock here: the caller locks them next (service first, as every writer of a term does).
+ * The terms are grouped first and their services probed by key: written as services `IN` the
+ * terms', with the term ids looked up again per service, the planner scanned every service and
+ * ran the look-up once per service (7.9 ms for 56 terms among 20,000 services, against 0.4 ms).
  */
 export async function lockServicesOfTerms(sql: Sql, renewalTermIds: readonly string[]): Promise<Map<string, { service: ServiceRow; renewDay?: RenewDay }>> {
   const rows = await sql<ServiceRow & { renewDay: number | null; termIds: string[] }>(
     `SELECT ${serviceColumns},
             (SELECT a.renew_day FROM autorenew_settings a WHERE a.customer_id = s.customer_id AND a.active) AS "renewDay",
-            (SELECT array_agg(t.renewal_term_id::text) FROM renewal_terms t WHERE t.service_id = s.service_id AND t.renewal_term_id = ANY ($1::uuid[])) AS "termIds"
-       FROM renewal_services s
-      WHERE s.service_id IN (SELECT t.service_id FROM renewal_terms t WHERE t.renewal_term_id = ANY ($1::uuid[]))
+            t."termIds"
+       FROM (SELECT t.service_id, array_agg(t.renewal_term_id::text) AS "termIds"
+               FROM renewal_terms t WHERE t.renewal_term_id = ANY ($1::uuid[]) GROUP BY t.service_id) t
+       JOIN renewal_services s ON s.service_id = t.service_id
       ORDER BY s.service_id
         FOR UPDATE OF s`,
     [renewalTermIds],
