@@ -188,11 +188,14 @@ export class EventConsumer<E extends EventEnvelope = EventEnvelope> {
   private async consumeMessages(work: PartitionWork, messages: KafkaMessage[]): Promise<void> {
     const limit = this.definition.target.maxMessagesPerApply;
     let run: DeliverableMessage<E>[] = [];
+    // the limit counts the events a run delivers: a message skipped by type costs the target nothing
+    let events = 0;
     for (const message of messages) {
       const decoded = this.decoder.decode(message.value, { topic: work.topic, partition: work.partition, offset: message.offset }, message.headers);
       if (decoded.kind === 'poison') {
         if ((await this.deliver(work, run)) === 'stop') return;
         run = [];
+        events = 0;
         // bytes that do not decode will not decode on a retry: straight to the dead-letter topic
         if ((await this.deadLetter(work, message, decoded.position, `${decoded.reason}: ${decoded.error}`, 1, decoded.reason)) === 'stop') {
           return;
@@ -200,9 +203,11 @@ export class EventConsumer<E extends EventEnvelope = EventEnvelope> {
         continue;
       }
       run.push(decoded);
-      if (run.length >= limit) {
+      if (decoded.kind === 'skipped') continue;
+      if (++events >= limit) {
         if ((await this.deliver(work, run)) === 'stop') return;
         run = [];
+        events = 0;
       }
     }
     await this.deliver(work, run);

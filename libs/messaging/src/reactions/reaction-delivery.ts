@@ -38,7 +38,8 @@ export class ReactionDelivery<E extends EventEnvelope> implements DeliveryTarget
     // starve the pool with every lane waiting for one more. It gets lanes only by asking.
     const lanes = reaction.idempotency === 'check-then-record' ? (options.lanes ?? defaultReactionLanes) : 1;
     this.lanes = Math.max(1, reaction.lanes ?? lanes);
-    this.maxMessagesPerApply = this.takesWholeRuns()
+    // a one-lane run with `reactToRun` is one transaction (or one look-up) and a handful of statements, however long
+    this.maxMessagesPerApply = this.takesWholeRuns() || (this.lanes === 1 && reaction.reactToRun !== undefined)
       ? MESSAGES_PER_WHOLE_RUN
       : this.lanes === 1
         ? MESSAGES_PER_SINGLE_LANE_RUN

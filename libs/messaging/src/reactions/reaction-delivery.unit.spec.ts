@@ -29,6 +29,11 @@ describe('reaction lanes', () => {
     expect(new ReactionDelivery(reaction({ idempotency: 'check-then-record', reactToRun: async () => undefined }), dataSource, { lanes: 3 }).maxMessagesPerApply).toBe(64);
   });
 
+  it('gives a one-lane reaction with reactToRun 64 messages per run: its statements are per run', () => {
+    expect(new ReactionDelivery(reaction({ reactToRun: async () => undefined }), dataSource, { lanes: 8 }).maxMessagesPerApply).toBe(64);
+    expect(new ReactionDelivery(reaction({ idempotency: 'same-transaction', lanes: 2, reactToRun: async () => undefined }), dataSource).maxMessagesPerApply).toBe(8);
+  });
+
   it('lets a reaction keep the partition order across customers with one lane', () => {
     expect(new ReactionDelivery(reaction({ idempotency: 'check-then-record', lanes: 1 }), dataSource, { lanes: 8 }).maxMessagesPerApply).toBe(16);
   });

@@ -48,7 +48,8 @@ export interface Reaction<E extends EventEnvelope = EventEnvelope> extends Event
    * fresh events at once, in log order, instead of `react` one after the other.
    * - `check-then-record`: the whole run (up to 64 messages) instead of lanes. Its effects must be
    *   idempotent per event, as `react`'s are. When it fails, none of the run is recorded.
-   * - `same-transaction`: a lane's events, in the lane's transaction (recorded with it).
+   * - `same-transaction`: a lane's events, in the lane's transaction (recorded with it); up to 64
+   *   messages with one lane.
    * Either way, a failure sends the partition loop through the events one at a time, each as a
    * run of one.
    */
