@@ -1,6 +1,8 @@
 // Invoicing's outcomes arrive in runs (one customer's partition): a run that carries the issue and
 // the payment of many terms — one paid twice, one named in upper case, one of a term renewal does
 // not know — renews each term once, extends each service once and schedules each next term.
+// Subscription's expiration extensions arrive in runs too: those the schedule has reached already
+// change nothing, a move past it schedules the term of the new expiration.
 import { randomUUID } from 'node:crypto';
 import { invoicing, moveClock, RenewalServiceUnderTest, subscription, uniqueCustomer } from './renewal-service';
 
@@ -50,5 +52,27 @@ describe('a run of invoicing outcomes', () => {
     expect(rows[0].succeeded).toBe(serviceIds.length);
     // the run's facts commit together, not one transaction per event
     expect(rows[0].transactions).toBeLessThan(serviceIds.length);
+  });
+
+  it('passes by the expiration extensions of a run that the schedule has reached, and follows one that moves past it', async () => {
+    const customerId = uniqueCustomer('extensions');
+    await moveClock(service, '2031-05-02T10:00:00Z');
+    const [reached, behind, moved] = Array.from({ length: 3 }, () => subscription.activated({ customerId, anchorDate: '2031-05-02', expirationDate: '2032-05-02' }));
+    await service.publishServices(reached.event, behind.event, moved.event);
+    for (const { service: hosting } of [reached, behind, moved]) await service.waitForTerm(customerId, hosting.serviceId, '2032-05-02');
+
+    // one partition, in this order: the move comes last, so once it shows the others were applied
+    await service.publishServices(
+      subscription.expirationExtended(reached.service, '2031-05-02', '2032-05-02'),
+      subscription.expirationExtended(behind.service, '2030-05-02', '2031-05-02'),
+      subscription.expirationExtended(reached.service, '2031-05-02', '2032-05-02'),
+      subscription.expirationExtended(moved.service, '2032-05-02', '2032-08-02'),
+    );
+    await service.waitForTerm(customerId, moved.service.serviceId, '2032-08-02', (term) => term.status === 'scheduled');
+    for (const { service: hosting } of [reached, behind]) {
+      expect((await service.renewalsOf(customerId, hosting.serviceId)).map(({ expirationDate, status }) => ({ expirationDate, status }))).toEqual([
+        { expirationDate: '2032-05-02', status: 'scheduled' },
+      ]);
+    }
   });
 });

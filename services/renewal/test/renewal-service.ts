@@ -280,6 +280,17 @@ export const subscription = {
     });
   },
 
+  expirationExtended(service: ActivatedService, previousExpirationDate: string, expirationDate: string) {
+    return envelopeOf('ServiceExpirationExtended', {
+      serviceId: service.serviceId,
+      customerId: service.customerId,
+      renewalTermId: randomUUID(),
+      previousExpirationDate,
+      expirationDate,
+      extendedAt: '2026-01-01T10:00:00Z',
+    });
+  },
+
   renewModeChanged(service: ActivatedService, renewMode: 'automatic' | 'manual' | 'deleteAtExpiration', previousRenewMode = service.renewMode) {
     return envelopeOf('ServiceRenewModeChanged', { serviceId: service.serviceId, customerId: service.customerId, renewMode, previousRenewMode, changedAt: '2026-01-01T10:00:00Z' });
   },

@@ -54,6 +54,20 @@ export class ServiceLifecycleReaction implements Reaction<ServicesTopicEnvelope>
     this.topics = [topics.services];
   }
 
+  /**
+   * A run's events in order, each as `react` applies it, but with one read for the run's expiration
+   * extensions: those the schedule has reached already (renewal's own, extended when the payment
+   * came) pass without locking their service.
+   */
+  async reactToRun(events: readonly ConsumedEvent<ServicesTopicEnvelope>[], manager: EntityManager): Promise<void> {
+    const extensions = events.filter((event): event is ConsumedEvent<Extract<Handled, { type: 'ServiceExpirationExtended' }>> => event.type === 'ServiceExpirationExtended');
+    const reached = extensions.length > 1 ? await this.schedule.expirationsReached(sqlOf(manager), extensions.map(({ data }) => data)) : new Set<string>();
+    for (const event of events) {
+      if (event.type === 'ServiceExpirationExtended' && reached.has((event as ConsumedEvent<Handled>).data.serviceId)) continue;
+      await this.react(event, manager);
+    }
+  }
+
   async react(event: ConsumedEvent<ServicesTopicEnvelope>, manager: EntityManager): Promise<void> {
     const sql = sqlOf(manager);
     const handled = event as ConsumedEvent<Handled>;

@@ -13,6 +13,7 @@ import type { TermIdentity } from '../domain/renewal-term';
 import type { RenewalTermCommand } from '../domain/renewal-term.decide';
 import { RENEWAL_POLICY } from '../renewal-policy';
 import {
+  expirationsOf,
   insertService,
   insertTerm,
   insertTerms,
@@ -107,6 +108,20 @@ export class RenewalSchedule {
     const replaced = (await lockOpenTermsOfService(sql, serviceId)).filter((term) => term.termStart < expirationDate && (term.status === 'scheduled' || term.status === 'reminded'));
     await this.closeTerms(sql, replaced, inputs, 'expirationMoved', cause);
     await insertTerm(sql, newTermRow(expirationDate, inputs), at);
+  }
+
+  /**
+   * The services whose stored expiration is at or past the date each event extends it to: their
+   * events change nothing (our own renewals, most of the time), found in one read for a run.
+   */
+  async expirationsReached(sql: Sql, extensions: readonly Readonly<{ serviceId: string; expirationDate: string }>[]): Promise<Set<string>> {
+    const stored = await expirationsOf(sql, [...new Set(extensions.map(({ serviceId }) => serviceId.toLowerCase()))]);
+    const reached = new Set<string>();
+    for (const { serviceId, expirationDate } of extensions) {
+      const expiration = stored.get(serviceId.toLowerCase());
+      if (expiration !== undefined && expiration >= expirationDate) reached.add(serviceId);
+    }
+    return reached;
   }
 
   /** The service ended: whatever term was still open is cancelled. */

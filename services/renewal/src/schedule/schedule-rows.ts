@@ -116,6 +116,19 @@ export async function lockService(sql: Sql, serviceId: string): Promise<ServiceR
 }
 
 /**
+ * The services' expiration dates as stored, by service id (lower case), read without a lock: an
+ * expiration here only ever moves later, so one found at or past a date stays there.
+ */
+export async function expirationsOf(sql: Sql, serviceIds: readonly string[]): Promise<Map<string, string>> {
+  if (serviceIds.length === 0) return new Map();
+  const rows = await sql<{ serviceId: string; expirationDate: string }>(
+    `SELECT s.service_id AS "serviceId", s.expiration_date::text AS "expirationDate" FROM renewal_services s WHERE s.service_id = ANY ($1::uuid[])`,
+    [serviceIds],
+  );
+  return new Map(rows.map((row) => [row.serviceId, row.expirationDate]));
+}
+
+/**
  * Locks the services the terms belong to, in one statement with the accounts' renew days (what
  * rescheduling a term needs), in service id order so that two runs never wait on each other in a
  * circle; by term id, unknown terms absent. A term's service never changes, so the terms are read
