@@ -10,15 +10,17 @@ const recordSql = namedStatement(
 );
 
 /**
- * One probe of the primary key per id. Written as `consumer = $1 AND event_id = ANY($2)`, a table
- * without statistics yet (a new deployment, autovacuum behind) is planned with the consumer alone
- * as the index condition and the ids as a filter: every id the consumer ever recorded is read, and
- * the look-up grows with the table: 2.2 ms a run in a run of 10,000 renewals, against 0.25 ms.
+ * One probe of the primary key per id, whatever the table's statistics. Written as `consumer = $1
+ * AND event_id = ANY($2)`, or as a plain join of the ids, a table without statistics yet (a new
+ * deployment, autovacuum behind) is planned with the consumer alone as the index condition: every
+ * id the consumer ever recorded is read, and the look-up grows with the table (2.2 ms a run in a
+ * run of 10,000 renewals; 3.9 ms at 20,000 rows, against 0.2 ms). A LIMIT keeps the lateral
+ * look-up a look-up: the planner cannot turn it into a scan and a hash.
  */
 const amongSql = namedStatement(
   'processed_events_among',
-  `SELECT p.event_id FROM unnest($2::uuid[]) AS asked(event_id)
-     JOIN processed_events p ON p.consumer = $1 AND p.event_id = asked.event_id`,
+  `SELECT found.event_id FROM unnest($2::uuid[]) AS asked(event_id)
+     CROSS JOIN LATERAL (SELECT p.event_id FROM processed_events p WHERE p.consumer = $1 AND p.event_id = asked.event_id LIMIT 1) AS found`,
 );
 
 /**
