@@ -12,5 +12,6 @@ export * from './in-memory/in-memory-event-store';
 export * from './decider/decider';
 export * from './decider/command-handler';
 export * from './decider/batch-command-handler';
+export * from './decider/stream-state-cache';
 export * from './outbox/outbox-messages';
 export * from './outbox/outbox-relay';

@@ -1,6 +1,6 @@
 // PostgresEventStore.appendToStreamsIn / readStreams: many streams appended in one statement of
 // the caller's transaction, all or none, in the global log in the order given; many streams read
-// in one statement.
+// in one statement, whole or (readStreamsAfter) from where the caller left each.
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { PostgresEventStore, WrongExpectedVersionError, type NewEvent, type TransactionQuery } from '../src';
@@ -40,6 +40,20 @@ describe('PostgreSQL event store: appendToStreamsIn and readStreams', () => {
       client.release();
     }
   }
+
+  it('reads each stream after the version given for it, in version order; a stream with nothing after keeps the version given', async () => {
+    const [a, b, c] = [`notes-${randomUUID()}`, `notes-${randomUUID()}`, `notes-${randomUUID()}`];
+    await store.append(a, [note('a1'), note('a2'), note('a3')], { expectedVersion: 'noStream' });
+    await store.append(b, [note('b1'), note('b2')], { expectedVersion: 'noStream' });
+    const read = await store.readStreamsAfter<NoteEvent>(new Map([[b, 0], [a, 1], [c, 0], [`notes-${randomUUID()}`, 4]]));
+    expect([...read.values()].map(({ events, currentVersion }) => [currentVersion, events.map((event) => `${event.data.text}@${event.streamVersion}`)])).toEqual([
+      [2, ['b1@1', 'b2@2']],
+      [3, ['a2@2', 'a3@3']],
+      [0, []],
+      [4, []],
+    ]);
+    expect((await store.readStreamsAfter(new Map([[a, 3]]))).get(a)).toEqual({ events: [], currentVersion: 3 });
+  });
 
   it('appends to new and existing streams at once, in the global log in the order given', async () => {
     const [a, b, c] = [`notes-${randomUUID()}`, `notes-${randomUUID()}`, `notes-${randomUUID()}`];

@@ -1,11 +1,13 @@
 // BatchCommandHandler: the commands of a run decided on their streams as one-by-one handling
 // would decide them (a stream named twice sees the earlier command's events, a refusal leaves its
 // stream alone), appended in one statement; a stream that moved since the read appends nothing.
+// With a StreamStateCache, a stream's next run reads only what came after its cached state, and
+// still decides on everything another writer appended meanwhile.
 import { randomUUID } from 'node:crypto';
-import { BatchCommandHandler, PostgresEventStore, WrongExpectedVersionError, type BatchCommand } from '../src';
+import { BatchCommandHandler, PostgresEventStore, StreamStateCache, WrongExpectedVersionError, type BatchCommand } from '../src';
 import { createEventStoreDatabase, type EventStoreDatabase } from './event-store-database';
 import { renewModeDecider, ServiceNotActiveError, type ServiceCommand, type ServiceState } from './renew-mode-decider';
-import { metadataFor, renewModeChanged, serviceActivated, type ServiceEvent } from './sample-events';
+import { metadataFor, renewModeChanged, serviceActivated, serviceHistory, type ServiceEvent } from './sample-events';
 
 describe('BatchCommandHandler', () => {
   let database: EventStoreDatabase;
@@ -74,5 +76,67 @@ describe('BatchCommandHandler', () => {
     );
     expect(again).toBeUndefined();
     expect(oneByOne).toEqual([0, 1]);
+  });
+
+  describe('with a cache of the streams\' states', () => {
+    /** The store, counting the events each read brings back. */
+    const counting = () => {
+      const reads: number[] = [];
+      const readStreamsAfter = store.readStreamsAfter.bind(store);
+      const counted = Object.assign(Object.create(store) as PostgresEventStore, {
+        readStreamsAfter: async (after: ReadonlyMap<string, number>) => {
+          const read = await readStreamsAfter(after);
+          reads.push([...read.values()].reduce((sum, stream) => sum + stream.events.length, 0));
+          return read as never;
+        },
+      });
+      return { store: counted, reads };
+    };
+
+    it('given a stream decided on before, when the next run comes, then only what came after is read, another writer\'s events included', async () => {
+      const a = randomUUID();
+      await store.append(`service-${a}`, serviceHistory(a, 30), { expectedVersion: 'noStream' });
+      const { store: counted, reads } = counting();
+      const cached = new BatchCommandHandler(counted, renewModeDecider, { cache: new StreamStateCache() });
+
+      const first = await cached.handleAll([command(`service-${a}`, change(a, 'automatic'))]);
+      // another writer changes the mode behind the cache's back
+      await store.append(`service-${a}`, [renewModeChanged(a, 'customer-1', 'automatic')], { expectedVersion: 'any' });
+      const second = await cached.handleAll([command(`service-${a}`, change(a, 'manual'))]);
+      const third = await cached.handleAll([command(`service-${a}`, change(a, 'manual'))]);
+
+      expect(reads).toEqual([30, 1, 0]);
+      const changes = (outcome: (typeof first)[number]) => (outcome.kind === 'decided' ? outcome.newState : outcome.error);
+      const history = await store.readStream(`service-${a}`);
+      const folded = history.events.reduce((state, event) => renewModeDecider.evolve(state, event as never), renewModeDecider.initialState());
+      expect(changes(third[0])).toEqual(folded);
+      expect([changes(first[0]), changes(second[0])]).toEqual([
+        expect.objectContaining({ renewMode: 'automatic' }),
+        expect.objectContaining({ renewMode: 'manual' }),
+      ]);
+      expect(third[0]).toMatchObject({ kind: 'decided', newEvents: [] });
+    });
+
+    it('given another writer between the read and the append, when the run appends, then it appends nothing, and the next run decides on the stream as stored', async () => {
+      const a = randomUUID();
+      await store.append(`service-${a}`, [serviceActivated(a)], { expectedVersion: 'noStream' });
+      const cache = new StreamStateCache<ServiceState>();
+      await new BatchCommandHandler(store, renewModeDecider, { cache }).handleAll([command(`service-${a}`, change(a, 'automatic'))]);
+      const readStreamsAfter = store.readStreamsAfter.bind(store);
+      const racing = Object.assign(Object.create(store) as PostgresEventStore, {
+        readStreamsAfter: async (after: ReadonlyMap<string, number>) => {
+          const read = await readStreamsAfter(after);
+          await store.append(`service-${a}`, [renewModeChanged(a, 'customer-1', 'manual')], { expectedVersion: 'any' });
+          return read as never;
+        },
+      });
+
+      await expect(new BatchCommandHandler(racing, renewModeDecider, { cache }).handleAll([command(`service-${a}`, change(a, 'manual'))])).rejects.toBeInstanceOf(
+        WrongExpectedVersionError,
+      );
+      const next = await new BatchCommandHandler(store, renewModeDecider, { cache }).handleAll([command(`service-${a}`, change(a, 'automatic'))]);
+      expect(next[0]).toMatchObject({ kind: 'decided', newEvents: [{ type: 'ServiceRenewModeChanged' }], newState: { renewMode: 'automatic', renewModeChanges: 2 } });
+      expect(cache.get(`service-${a}`)).toMatchObject({ version: 3, state: { renewMode: 'automatic' } });
+    });
   });
 });

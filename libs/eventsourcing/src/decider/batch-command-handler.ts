@@ -6,6 +6,7 @@ import type { EventMetadata } from '@billing/contracts';
 import type { DomainEvent, NewEvent } from '../event-store/event-store';
 import { isLostAppendRace, type PostgresEventStore, type StreamAppend } from '../postgres/postgres-event-store';
 import { decidedEvents, type Decider } from './decider';
+import { versionsAfter, type StreamStateCache } from './stream-state-cache';
 
 export type BatchCommand<Command> = Readonly<{
   streamId: string;
@@ -24,6 +25,8 @@ export class BatchCommandHandler<Command, Event extends DomainEvent, State> {
   constructor(
     private readonly store: PostgresEventStore,
     private readonly decider: Decider<Command, Event, State>,
+    /** The streams' states kept between runs: each run reads only what came after them. */
+    private readonly options: { cache?: StreamStateCache<State> } = {},
   ) {}
 
   /**
@@ -34,12 +37,7 @@ export class BatchCommandHandler<Command, Event extends DomainEvent, State> {
    * again and decides again.
    */
   async handleAll(commands: readonly BatchCommand<Command>[]): Promise<BatchCommandOutcome<Event, State>[]> {
-    const read = await this.store.readStreams<Event>(commands.map(({ streamId }) => streamId));
-    const streams = new Map<string, { state: State; version: number; events: NewEvent<Event>[] }>();
-    for (const [streamId, { events, currentVersion }] of read) {
-      const state = events.reduce<State>((current, event) => this.decider.evolve(current, { type: event.type, data: event.data } as Event), this.decider.initialState());
-      streams.set(streamId, { state, version: currentVersion, events: [] });
-    }
+    const streams = await this.read(commands.map(({ streamId }) => streamId));
     const outcomes = commands.map(({ streamId, command, metadata, eventId }): BatchCommandOutcome<Event, State> => {
       const stream = streams.get(streamId) as { state: State; version: number; events: NewEvent<Event>[] };
       let decided: readonly Event[];
@@ -58,7 +56,28 @@ export class BatchCommandHandler<Command, Event extends DomainEvent, State> {
       if (events.length > 0) appends.push({ streamId, events, expectedVersion: version === 0 ? 'noStream' : version });
     }
     if (appends.length > 0) await this.store.appendToStreams(appends);
+    // committed: the states the run left are the streams' states at their new versions
+    for (const [streamId, { state, version, events }] of streams) if (events.length > 0) this.options.cache?.set(streamId, version + events.length, state);
     return outcomes;
+  }
+
+  /** Every stream's state and version: folded from its whole history, or from the cached state on. */
+  private async read(streamIds: readonly string[]): Promise<Map<string, { state: State; version: number; events: NewEvent<Event>[] }>> {
+    const streams = new Map<string, { state: State; version: number; events: NewEvent<Event>[] }>();
+    const { cache } = this.options;
+    if (cache) {
+      const bases = cache.basesOf([...new Set(streamIds)]);
+      for (const [streamId, read] of await this.store.readStreamsAfter<Event>(versionsAfter(bases))) {
+        const { state, version } = cache.catchUp(this.decider, streamId, bases.get(streamId), read);
+        streams.set(streamId, { state, version, events: [] });
+      }
+      return streams;
+    }
+    for (const [streamId, { events, currentVersion }] of await this.store.readStreams<Event>(streamIds)) {
+      const state = events.reduce<State>((current, event) => this.decider.evolve(current, { type: event.type, data: event.data } as Event), this.decider.initialState());
+      streams.set(streamId, { state, version: currentVersion, events: [] });
+    }
+    return streams;
   }
 
   /**

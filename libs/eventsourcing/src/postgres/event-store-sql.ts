@@ -116,6 +116,22 @@ export const readStreamsSql = `
    WHERE stream_id = ANY ($1::text[])
    ORDER BY stream_id, stream_version`;
 
+/**
+ * $1 stream ids, $2 a version for each: the events of each stream after its version, stream by
+ * stream in version order. A range of the (stream_id, stream_version) index per stream: the
+ * lateral read (OFFSET 0 keeps it one, not a join the planner may hash over the whole table).
+ */
+export const readStreamsAfterSql = `
+  SELECT e.*
+    FROM unnest($1::text[], $2::integer[]) WITH ORDINALITY AS asked(stream_id, after_version, place)
+   CROSS JOIN LATERAL (
+         SELECT ${storedEventColumns}
+           FROM event_store.events
+          WHERE events.stream_id = asked.stream_id AND events.stream_version > asked.after_version
+          ORDER BY events.stream_version
+         OFFSET 0) AS e
+   ORDER BY asked.place, e.stream_version`;
+
 /** $1 stream id, $2 first version. */
 export const readStreamSql = `
   SELECT ${storedEventColumns}

@@ -29,6 +29,7 @@ import {
   lockStreamSql,
   readAllSql,
   readStreamSql,
+  readStreamsAfterSql,
   readStreamsSql,
   storedAfterSql,
   STREAM_VERSION_CONSTRAINT,
@@ -56,6 +57,7 @@ const statements = {
   appendPrecheck: namedStatement('event_store_append_precheck', appendPrecheckSql),
   readStream: namedStatement('event_store_read_stream', readStreamSql),
   readStreams: namedStatement('event_store_read_streams', readStreamsSql),
+  readStreamsAfter: namedStatement('event_store_read_streams_after', readStreamsAfterSql),
   insertOfStreams: namedStatement('event_store_insert_of_streams', insertEventsOfStreamsSql),
   readAll: namedStatement('event_store_read_all', readAllSql),
   storedAfter: namedStatement('event_store_stored_after', storedAfterSql),
@@ -353,6 +355,25 @@ export class PostgresEventStore implements EventStore {
   /** `readStream` of many streams in one statement: each id's events and version (0: no stream). */
   readStreams<E extends DomainEvent = DomainEvent>(streamIds: readonly string[]): Promise<Map<string, ReadStreamResult<E>>> {
     return this.readStreamsIn(this.queryOn(this.pool), streamIds);
+  }
+
+  /**
+   * Each stream's events after the version given for it (0: all of them), in one statement: what a
+   * caller that keeps states (see StreamStateCache) needs to bring them up to date. The result's
+   * `currentVersion` is the last event's version, or the version given when nothing came after.
+   */
+  async readStreamsAfter<E extends DomainEvent = DomainEvent>(after: ReadonlyMap<string, number>): Promise<Map<string, ReadStreamResult<E>>> {
+    const read = new Map<string, ReadStreamResult<E>>([...after].map(([streamId, version]) => [streamId, { events: [], currentVersion: version }]));
+    if (read.size === 0) return read;
+    const { text, name } = statements.readStreamsAfter;
+    const rows = await this.queryOn(this.pool)<StoredRow>(text, [[...after.keys()], [...after.values()]], name);
+    for (const row of rows) {
+      const stream = read.get(row.stream_id) as ReadStreamResult<E>;
+      const event = this.toStoredEvent<E>(row);
+      stream.events.push(event);
+      stream.currentVersion = event.streamVersion;
+    }
+    return read;
   }
 
   /** `readStreams` inside a transaction the caller holds open: it sees what the transaction wrote. */
