@@ -16,12 +16,13 @@ import { findSubsidiary, toSubsidiaryDate } from '@billing/billing-kernel';
 import type { EventEnvelope } from '@billing/contracts';
 import {
   derivedEventId,
-  foldEvents,
   namedStatement,
   runStatement,
   transactionQueryOf,
   type NewEvent,
   type PostgresEventStore,
+  StreamStateCache,
+  versionsAfter,
   type StreamAppend,
 } from '@billing/eventsourcing';
 import { CLOCK, EVENT_STORE, instantText, type Clock } from '@billing/platform';
@@ -74,6 +75,8 @@ const metadataFor = (request: AutomaticInvoiceRequest) => (occurredAt: string) =
 @Injectable()
 export class AutomaticInvoicing {
   private readonly logger = new Logger(AutomaticInvoicing.name);
+  /** Accounts change seldom and are read for every invoice: their states are kept between runs. */
+  private readonly accountStates = new StreamStateCache<CustomerAccountState>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
@@ -123,13 +126,15 @@ export class AutomaticInvoicing {
     await this.payments.payOnIssue(draft.invoiceId, metadataOf, { invoice: issued, account });
   }
 
-  /** The accounts of the run in one read; a customer without one gets his provisional account. */
+  /**
+   * The accounts of the run in one read (of what each account stream got since this process last
+   * folded it); a customer without one gets his provisional account.
+   */
   private async draft(requests: readonly AutomaticInvoiceRequest[]): Promise<Drafted[]> {
-    const streams = await this.store.readStreams<CustomerAccountEvent>(requests.map(({ customerId }) => customerAccountStreamId(customerId)));
+    const bases = this.accountStates.basesOf([...new Set(requests.map(({ customerId }) => customerAccountStreamId(customerId)))]);
+    const streams = await this.store.readStreamsAfter<CustomerAccountEvent>(versionsAfter(bases));
     const accounts = new Map<string, CustomerAccountState>();
-    for (const [streamId, { events }] of streams) {
-      accounts.set(streamId, foldEvents(customerAccountDecider, events.map(({ type, data }) => ({ type, data }) as CustomerAccountEvent)));
-    }
+    for (const [streamId, read] of streams) accounts.set(streamId, this.accountStates.catchUp(customerAccountDecider, streamId, bases.get(streamId), read).state);
     const drafted: Drafted[] = [];
     for (const request of requests) {
       const streamId = customerAccountStreamId(request.customerId);

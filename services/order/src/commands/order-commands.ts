@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { shippedCatalog } from '@billing/billing-kernel';
 import type { EventEnvelope, EventMetadata } from '@billing/contracts';
-import { BatchCommandHandler, CommandHandler, derivedEventId, foldEvents, PostgresEventStore, type EventStore } from '@billing/eventsourcing';
+import { BatchCommandHandler, CommandHandler, derivedEventId, foldEvents, PostgresEventStore, StreamStateCache, type EventStore } from '@billing/eventsourcing';
 import { CLOCK, EVENT_STORE, instantText, type Clock } from '@billing/platform';
 import { orderStreamId, type OrderEvent, type OrderPlacedData, type OrderState, type PlacedOrderState, type PricedOrder } from '../domain/order';
 import {
@@ -44,7 +44,7 @@ export class OrderCommands {
     private readonly metrics: OrderMetrics,
   ) {
     this.handler = new CommandHandler(store, orderDecider);
-    this.batches = store instanceof PostgresEventStore ? new BatchCommandHandler(store, orderDecider) : undefined;
+    this.batches = store instanceof PostgresEventStore ? new BatchCommandHandler(store, orderDecider, { cache: new StreamStateCache() }) : undefined;
   }
 
   /** Instants as events carry them: UTC, milliseconds (what PostgreSQL keeps, exactly). */
