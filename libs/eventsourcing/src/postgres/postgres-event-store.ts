@@ -366,14 +366,7 @@ export class PostgresEventStore implements EventStore {
     const read = new Map<string, ReadStreamResult<E>>([...after].map(([streamId, version]) => [streamId, { events: [], currentVersion: version }]));
     if (read.size === 0) return read;
     const { text, name } = statements.readStreamsAfter;
-    const rows = await this.queryOn(this.pool)<StoredRow>(text, [[...after.keys()], [...after.values()]], name);
-    for (const row of rows) {
-      const stream = read.get(row.stream_id) as ReadStreamResult<E>;
-      const event = this.toStoredEvent<E>(row);
-      stream.events.push(event);
-      stream.currentVersion = event.streamVersion;
-    }
-    return read;
+    return this.gathered(read, await this.queryOn(this.pool)<StoredRow>(text, [[...after.keys()], [...after.values()]], name));
   }
 
   /** `readStreams` inside a transaction the caller holds open: it sees what the transaction wrote. */
@@ -381,7 +374,11 @@ export class PostgresEventStore implements EventStore {
     const read = new Map<string, ReadStreamResult<E>>(streamIds.map((streamId) => [streamId, { events: [], currentVersion: 0 }]));
     if (streamIds.length === 0) return read;
     const { text, name } = statements.readStreams;
-    const rows = await query<StoredRow>(text, [[...new Set(streamIds)]], name);
+    return this.gathered(read, await query<StoredRow>(text, [[...new Set(streamIds)]], name));
+  }
+
+  /** Rows of many streams, stream by stream in version order, added to each stream's result. */
+  private gathered<E extends DomainEvent>(read: Map<string, ReadStreamResult<E>>, rows: readonly StoredRow[]): Map<string, ReadStreamResult<E>> {
     for (const row of rows) {
       const stream = read.get(row.stream_id) as ReadStreamResult<E>;
       const event = this.toStoredEvent<E>(row);
