@@ -1,6 +1,8 @@
 // The states a process folded from streams, with the version each was folded to: the next command
-// on a stream reads only what came after (readStreamsAfter) instead of its whole history. A
-// long-lived stream (a service renewed every month for years) then costs each command the same.
+// on a stream still kept reads only what came after (readStreamsAfter) instead of its whole
+// history. It pays where the same streams come back within the cache's reach: an order's invoice
+// outcomes seconds apart, a customer's account for each invoice of his renewal day. (A service
+// renewed once a month among millions is long gone by its next renewal: that needs snapshots.)
 // Only what is committed goes in; a writer elsewhere (a replica, a one-by-one handler) is caught
 // up with by that read, and the append's expected version still guards every decision.
 import type { DomainEvent, StoredEvent } from '../event-store/event-store';
@@ -8,8 +10,8 @@ import type { Decider } from './decider';
 
 export type CachedState<State> = Readonly<{ version: number; state: State }>;
 
-/** Streams a cache keeps by default: states are small, and a renewal run touches thousands. */
-const DEFAULT_STREAMS = 20_000;
+/** Streams a cache keeps by default: minutes of a busy service's streams, a few tens of MB at most. */
+const DEFAULT_STREAMS = 10_000;
 
 export class StreamStateCache<State> {
   private readonly entries = new Map<string, CachedState<State>>();

@@ -44,6 +44,7 @@ export class OrderCommands {
     private readonly metrics: OrderMetrics,
   ) {
     this.handler = new CommandHandler(store, orderDecider);
+    // an order's invoicing outcomes come seconds apart: its state is read once, then only what follows
     this.batches = store instanceof PostgresEventStore ? new BatchCommandHandler(store, orderDecider, { cache: new StreamStateCache() }) : undefined;
   }
 

@@ -18,7 +18,7 @@ import {
   type SubsidiaryCode,
 } from '@billing/billing-kernel';
 import type { EventEnvelope, EventMetadata, OrderDelivered, OrderWithdrawn } from '@billing/contracts';
-import { BatchCommandHandler, CommandHandler, derivedEventId, foldEvents, PostgresEventStore, StreamStateCache, type EventStore } from '@billing/eventsourcing';
+import { BatchCommandHandler, CommandHandler, derivedEventId, foldEvents, PostgresEventStore, type EventStore } from '@billing/eventsourcing';
 import { CLOCK, EVENT_STORE, instantText, type Clock } from '@billing/platform';
 import { Temporal } from 'temporal-polyfill';
 import { monthsOfDuration, planOn, productOf, renewOfferOf, targetPlanOf } from '../catalog/plan-offers';
@@ -68,7 +68,7 @@ export class ServiceCommands {
     @Inject(SUBSCRIPTION_SETTINGS) private readonly settings: SubscriptionSettings,
   ) {
     this.handler = new CommandHandler(store, serviceDecider);
-    this.batches = store instanceof PostgresEventStore ? new BatchCommandHandler(store, serviceDecider, { cache: new StreamStateCache() }) : undefined;
+    this.batches = store instanceof PostgresEventStore ? new BatchCommandHandler(store, serviceDecider) : undefined;
   }
 
   /** Instants as events carry them: UTC, milliseconds. */
