@@ -10,8 +10,12 @@ import type { Decider } from './decider';
 
 export type CachedState<State> = Readonly<{ version: number; state: State }>;
 
-/** Streams a cache keeps by default: minutes of a busy service's streams, a few tens of MB at most. */
-const DEFAULT_STREAMS = 10_000;
+/**
+ * Streams a cache keeps by default: the streams that come back do so within seconds (an order's
+ * outcomes, a customer's invoices of one renewal day), and a few MB are full within a minute: at
+ * 10,000 orders, the order service's heap kept growing for eight minutes of a sustained run.
+ */
+const DEFAULT_STREAMS = 2_000;
 
 export class StreamStateCache<State> {
   private readonly entries = new Map<string, CachedState<State>>();
