@@ -54,13 +54,13 @@ describe('BatchCommandHandler', () => {
   it('appends nothing when a stream moved since the read', async () => {
     const [a, b] = [randomUUID(), randomUUID()];
     await store.append(`service-${b}`, [serviceActivated(b)], { expectedVersion: 'noStream' });
-    const readStreams = store.readStreams.bind(store);
+    const readStreamsAfter = store.readStreamsAfter.bind(store);
     // another writer gets to b between the read and the append
     const racing = Object.assign(Object.create(store) as PostgresEventStore, {
-      readStreams: async (ids: readonly string[]) => {
-        const read = await readStreams(ids);
+      readStreamsAfter: async (after: ReadonlyMap<string, number>) => {
+        const read = await readStreamsAfter(after);
         await store.append(`service-${b}`, [renewModeChanged(b)], { expectedVersion: 'any' });
-        return read;
+        return read as never;
       },
     });
     const raced = new BatchCommandHandler(racing, renewModeDecider).handleAll([command(`service-${a}`, activate(a)), command(`service-${b}`, change(b, 'manual'))]);

@@ -6,7 +6,7 @@ import type { EventMetadata } from '@billing/contracts';
 import type { DomainEvent, NewEvent } from '../event-store/event-store';
 import { isLostAppendRace, type PostgresEventStore, type StreamAppend } from '../postgres/postgres-event-store';
 import { decidedEvents, type Decider } from './decider';
-import { versionsAfter, type StreamStateCache } from './stream-state-cache';
+import { foldedOn, versionsAfter, type CachedState, type StreamStateCache } from './stream-state-cache';
 
 export type BatchCommand<Command> = Readonly<{
   streamId: string;
@@ -61,21 +61,15 @@ export class BatchCommandHandler<Command, Event extends DomainEvent, State> {
     return outcomes;
   }
 
-  /** Every stream's state and version: folded from its whole history, or from the cached state on. */
+  /** Every stream's state and version: folded from its whole history, or on from the cached state. */
   private async read(streamIds: readonly string[]): Promise<Map<string, { state: State; version: number; events: NewEvent<Event>[] }>> {
-    const streams = new Map<string, { state: State; version: number; events: NewEvent<Event>[] }>();
     const { cache } = this.options;
-    if (cache) {
-      const bases = cache.basesOf([...new Set(streamIds)]);
-      for (const [streamId, read] of await this.store.readStreamsAfter<Event>(versionsAfter(bases))) {
-        const { state, version } = cache.catchUp(this.decider, streamId, bases.get(streamId), read);
-        streams.set(streamId, { state, version, events: [] });
-      }
-      return streams;
-    }
-    for (const [streamId, { events, currentVersion }] of await this.store.readStreams<Event>(streamIds)) {
-      const state = events.reduce<State>((current, event) => this.decider.evolve(current, { type: event.type, data: event.data } as Event), this.decider.initialState());
-      streams.set(streamId, { state, version: currentVersion, events: [] });
+    const ids = [...new Set(streamIds)];
+    const bases = cache?.basesOf(ids) ?? new Map<string, CachedState<State> | undefined>(ids.map((streamId) => [streamId, undefined]));
+    const streams = new Map<string, { state: State; version: number; events: NewEvent<Event>[] }>();
+    for (const [streamId, read] of await this.store.readStreamsAfter<Event>(versionsAfter(bases))) {
+      const { state, version } = cache ? cache.catchUp(this.decider, streamId, bases.get(streamId), read) : foldedOn(this.decider, undefined, read);
+      streams.set(streamId, { state, version, events: [] });
     }
     return streams;
   }

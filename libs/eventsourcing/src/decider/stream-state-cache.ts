@@ -53,12 +53,24 @@ export class StreamStateCache<State> {
     decider: Pick<Decider<never, Event, State>, 'evolve' | 'initialState'>,
     streamId: string,
     base: CachedState<State> | undefined,
-    read: Readonly<{ events: readonly StoredEvent<Event>[]; currentVersion: number }>,
+    read: StreamRead<Event>,
   ): CachedState<State> {
-    const state = read.events.reduce((current, event) => decider.evolve(current, { type: event.type, data: event.data } as Event), base?.state ?? decider.initialState());
-    this.set(streamId, read.currentVersion, state);
-    return { version: read.currentVersion, state };
+    const folded = foldedOn(decider, base, read);
+    this.set(streamId, folded.version, folded.state);
+    return folded;
   }
+}
+
+type StreamRead<Event extends DomainEvent> = Readonly<{ events: readonly StoredEvent<Event>[]; currentVersion: number }>;
+
+/** A stream's state at the version read: the events read folded on the base (or the decider's initial state). */
+export function foldedOn<State, Event extends DomainEvent>(
+  decider: Pick<Decider<never, Event, State>, 'evolve' | 'initialState'>,
+  base: CachedState<State> | undefined,
+  read: StreamRead<Event>,
+): CachedState<State> {
+  const state = read.events.reduce((current, event) => decider.evolve(current, { type: event.type, data: event.data } as Event), base?.state ?? decider.initialState());
+  return { version: read.currentVersion, state };
 }
 
 /** The version to read each stream after: its base's, 0 without one. */

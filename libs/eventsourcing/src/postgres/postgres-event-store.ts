@@ -30,7 +30,6 @@ import {
   readAllSql,
   readStreamSql,
   readStreamsAfterSql,
-  readStreamsSql,
   storedAfterSql,
   STREAM_VERSION_CONSTRAINT,
   streamVersionSql,
@@ -56,7 +55,6 @@ const statements = {
   insert: namedStatement('event_store_insert', insertEventsSql),
   appendPrecheck: namedStatement('event_store_append_precheck', appendPrecheckSql),
   readStream: namedStatement('event_store_read_stream', readStreamSql),
-  readStreams: namedStatement('event_store_read_streams', readStreamsSql),
   readStreamsAfter: namedStatement('event_store_read_streams_after', readStreamsAfterSql),
   insertOfStreams: namedStatement('event_store_insert_of_streams', insertEventsOfStreamsSql),
   readAll: namedStatement('event_store_read_all', readAllSql),
@@ -362,23 +360,20 @@ export class PostgresEventStore implements EventStore {
    * caller that keeps states (see StreamStateCache) needs to bring them up to date. The result's
    * `currentVersion` is the last event's version, or the version given when nothing came after.
    */
-  async readStreamsAfter<E extends DomainEvent = DomainEvent>(after: ReadonlyMap<string, number>): Promise<Map<string, ReadStreamResult<E>>> {
-    const read = new Map<string, ReadStreamResult<E>>([...after].map(([streamId, version]) => [streamId, { events: [], currentVersion: version }]));
-    if (read.size === 0) return read;
-    const { text, name } = statements.readStreamsAfter;
-    return this.gathered(read, await this.queryOn(this.pool)<StoredRow>(text, [[...after.keys()], [...after.values()]], name));
+  readStreamsAfter<E extends DomainEvent = DomainEvent>(after: ReadonlyMap<string, number>): Promise<Map<string, ReadStreamResult<E>>> {
+    return this.readStreamsAfterIn(this.queryOn(this.pool), after);
   }
 
   /** `readStreams` inside a transaction the caller holds open: it sees what the transaction wrote. */
-  async readStreamsIn<E extends DomainEvent = DomainEvent>(query: TransactionQuery, streamIds: readonly string[]): Promise<Map<string, ReadStreamResult<E>>> {
-    const read = new Map<string, ReadStreamResult<E>>(streamIds.map((streamId) => [streamId, { events: [], currentVersion: 0 }]));
-    if (streamIds.length === 0) return read;
-    const { text, name } = statements.readStreams;
-    return this.gathered(read, await query<StoredRow>(text, [[...new Set(streamIds)]], name));
+  readStreamsIn<E extends DomainEvent = DomainEvent>(query: TransactionQuery, streamIds: readonly string[]): Promise<Map<string, ReadStreamResult<E>>> {
+    return this.readStreamsAfterIn(query, new Map(streamIds.map((streamId) => [streamId, 0])));
   }
 
-  /** Rows of many streams, stream by stream in version order, added to each stream's result. */
-  private gathered<E extends DomainEvent>(read: Map<string, ReadStreamResult<E>>, rows: readonly StoredRow[]): Map<string, ReadStreamResult<E>> {
+  private async readStreamsAfterIn<E extends DomainEvent>(query: TransactionQuery, after: ReadonlyMap<string, number>): Promise<Map<string, ReadStreamResult<E>>> {
+    const read = new Map<string, ReadStreamResult<E>>([...after].map(([streamId, version]) => [streamId, { events: [], currentVersion: version }]));
+    if (read.size === 0) return read;
+    const { text, name } = statements.readStreamsAfter;
+    const rows = await query<StoredRow>(text, [[...after.keys()], [...after.values()]], name);
     for (const row of rows) {
       const stream = read.get(row.stream_id) as ReadStreamResult<E>;
       const event = this.toStoredEvent<E>(row);
