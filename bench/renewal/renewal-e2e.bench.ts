@@ -4,10 +4,15 @@
 // RenewalInvoiceRequested (renewal) → invoice issued and charged (invoicing) → InvoicePaid →
 // RenewalSucceeded (renewal) → expiration extended (subscription): four hops over Kafka.
 // The services are imported in bulk (non-legacy, automatic) for customers with a complete
-// account and a card that works. Prints renewals/s, p50/p99 due → renewed and the CPU each
-// process spent per renewal, writes bench/results/renewal-e2e.json.
+// account and a card that works. Then, for each multiple of BENCH_RENEWAL_E2E_MULTIPLES, as many
+// services that are not due are seeded straight into subscription's and renewal's stores (with
+// those two stopped: not-due-services.ts), and the run's time must stay within 20 % of the first
+// scenario's. Each scenario runs on a platform of its own. Prints renewals/s, p50/p99 due →
+// renewed and the CPU each process spent per renewal, writes bench/results/renewal-e2e.json.
 //
-//   npm run bench:renewal:e2e   (BENCH_RENEWAL_E2E_DUE, default 10000; BENCH_PROFILE_DIR; BENCH_NODE_OPTIONS)
+//   npm run bench:renewal:e2e   (BENCH_RENEWAL_E2E_DUE, default 10000; BENCH_RENEWAL_E2E_MULTIPLES,
+//                                default 0; BENCH_PROFILE_DIR; BENCH_NODE_OPTIONS)
+//   npm run bench:renewal       (the scheduler alone, then this with multiples 0, 10 and 100)
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -17,10 +22,13 @@ import { issueDevelopmentToken } from '@billing/auth';
 import { topics } from '@billing/contracts';
 import { PlatformUnderTest } from '@billing/service-testing';
 import { startKafkaBroker, testKafka, usesLocalBroker, waitUntil } from '@billing/testing';
+import type { Admin } from 'kafkajs';
 import { Client } from 'pg';
-import { CpuWindow, describeCpuUsage } from '../cpu-usage';
+import { CpuWindow, describeCpuUsage, type CpuUsage } from '../cpu-usage';
+import { seedNotDueProcessed, seedNotDueSchedule, seedNotDueSubscriptions, type Query } from './not-due-services';
 
 const DUE = Number(process.env.BENCH_RENEWAL_E2E_DUE ?? 10_000);
+const MULTIPLES = (process.env.BENCH_RENEWAL_E2E_MULTIPLES ?? '0').split(',').map(Number);
 const CUSTOMERS = Math.max(1, Math.ceil(DUE / 4));
 const CLIENTS = 24;
 const BEFORE = '2027-05-10T06:00:00Z';
@@ -28,7 +36,7 @@ const BEFORE = '2027-05-10T06:00:00Z';
 const RUN_AT = '2027-05-14T06:00:00Z';
 const EXPIRATION = '2027-05-19';
 const RENEWED_EXPIRATION = '2027-06-19';
-const TARGET = { renewalsPerSecond: 1_000 };
+const TARGET = { renewalsPerSecond: 1_000, runTimeWithin: 1.2 };
 const RENEWAL_TIMEOUT_MS = 1_800_000;
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -75,11 +83,42 @@ async function count(databaseUrl: string, sql: string): Promise<number> {
   }
 }
 
-async function main(): Promise<void> {
-  if (usesLocalBroker()) await startKafkaBroker();
-  const profile: Record<string, string> = process.env.BENCH_PROFILE_DIR ? { CPU_PROFILE_DIR: process.env.BENCH_PROFILE_DIR } : {};
-  if (process.env.BENCH_NODE_OPTIONS) profile.NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS;
-  say(`renewal run end to end: ${DUE} services due among ${CUSTOMERS} customers, four services as processes`);
+async function onDatabase(databaseUrl: string, work: (query: Query) => Promise<void>): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await work((sql, parameters) => client.query(sql, parameters));
+  } finally {
+    await client.end();
+  }
+}
+
+/** Until every consumer group of the platform has its members again (after a restart). */
+async function groupsSettled(admin: Admin, prefix: string): Promise<void> {
+  await waitUntil(
+    async () => {
+      const groupIds = (await admin.listGroups()).groups.map((group) => group.groupId).filter((id) => id.startsWith(`${prefix}.`));
+      if (groupIds.length === 0) return false;
+      const { groups } = await admin.describeGroups(groupIds);
+      return groups.every((group) => group.state === 'Stable' && group.members.length > 0);
+    },
+    { timeoutMs: 120_000, intervalMs: 500, description: 'the consumer groups to settle' },
+  );
+}
+
+type Scenario = Readonly<{
+  notDue: number;
+  seedSeconds: number;
+  runSeconds: number;
+  renewalsPerSecond: number;
+  latencyMs: Readonly<{ p50: number; p90: number; p99: number; max: number }>;
+  paidRenewalInvoices: number;
+  cpu: CpuUsage | undefined;
+}>;
+
+async function runScenario(multiple: number, profile: Record<string, string>): Promise<Scenario> {
+  const notDue = DUE * multiple;
+  say(`\n${DUE} due among ${notDue} not due, ${CUSTOMERS} customers:`);
   const platform = await PlatformUnderTest.start({
     services: ['order', 'subscription', 'renewal', 'invoicing'],
     databaseLabel: 'benchrenewal',
@@ -87,7 +126,9 @@ async function main(): Promise<void> {
     env: { ...profile, LOG_LEVEL: 'warn' },
     serviceEnv: { renewal: { RENEWAL_SCHEDULER_INTERVAL_MS: '200' } },
   });
-  const watcher = testKafka('bench-renewal-e2e').consumer({ groupId: `bench-renewal-e2e-${randomUUID()}`, maxWaitTimeInMs: 50 });
+  const kafka = testKafka('bench-renewal-e2e');
+  const watcher = kafka.consumer({ groupId: `bench-renewal-e2e-${randomUUID()}`, maxWaitTimeInMs: 50 });
+  const admin = kafka.admin();
   try {
     const operator = await issueDevelopmentToken('bench-operator', { roles: ['operator'] });
     const moveClock = async (instant: string) => {
@@ -145,7 +186,25 @@ async function main(): Promise<void> {
       description: 'the renewal schedule of every imported service',
     });
     say(`  ${DUE} services imported and scheduled in ${round((performance.now() - seeded) / 1000)} s`);
+    // the services not due, with the two services that hold them stopped; every scenario stops
+    // and starts them, so that each run starts on processes as fresh
+    seeded = performance.now();
+    await Promise.all([platform.shutDown('subscription'), platform.shutDown('renewal')]);
+    if (notDue > 0) {
+      await Promise.all([
+        onDatabase(platform.databaseUrl('subscription'), (query) => seedNotDueSubscriptions(query, notDue, ['services'])),
+        onDatabase(platform.databaseUrl('renewal'), async (query) => {
+          await seedNotDueSchedule(query, notDue);
+          await seedNotDueProcessed(query, notDue, 'service-lifecycle');
+        }),
+      ]);
+    }
     for (const name of ['order', 'subscription', 'renewal', 'invoicing'] as const) await analyze(platform.databaseUrl(name));
+    await Promise.all([platform.start('subscription'), platform.start('renewal')]);
+    await admin.connect();
+    await groupsSettled(admin, platform.topic('').slice(0, -1));
+    const seedSeconds = round((performance.now() - seeded) / 1000);
+    say(`  ${notDue} not due seeded, subscription and renewal restarted, in ${seedSeconds} s`);
 
     // every ServiceExpirationExtended of the run, by service, in monotonic ms
     const renewedAt = new Map<string, number>();
@@ -164,7 +223,7 @@ async function main(): Promise<void> {
       },
     });
 
-    const cpu = new CpuWindow(Object.fromEntries((['order', 'subscription', 'renewal', 'invoicing'] as const).map((name) => [name, platform.pidOf(name)])));
+    const window = new CpuWindow(Object.fromEntries((['order', 'subscription', 'renewal', 'invoicing'] as const).map((name) => [name, platform.pidOf(name)])));
     const due = performance.now();
     await moveClock(RUN_AT);
     let reported = 0;
@@ -178,36 +237,61 @@ async function main(): Promise<void> {
       },
       { timeoutMs: RENEWAL_TIMEOUT_MS, intervalMs: 100, description: `${DUE} services renewed` },
     );
-    const cpuUsage = cpu.close(DUE);
+    const cpu = window.close(DUE);
     const latencies = [...renewedAt.values()].map((at) => at - due).sort((a, b) => a - b);
     const seconds = latencies[latencies.length - 1] / 1000;
-    const paidInvoices = await count(platform.databaseUrl('invoicing'), "SELECT count(*) AS n FROM bills WHERE category = 'autorenew' AND status = 'paid'").catch(() => -1);
-    const result = {
-      bench: 'renewal-e2e',
-      at: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30) },
-      due: DUE,
-      customers: CUSTOMERS,
+    const paidRenewalInvoices = await count(platform.databaseUrl('invoicing'), "SELECT count(*) AS n FROM bills WHERE category = 'autorenew' AND status = 'paid'").catch(() => -1);
+    const scenario: Scenario = {
+      notDue,
+      seedSeconds,
       runSeconds: round(seconds, 2),
       renewalsPerSecond: round(DUE / seconds),
       latencyMs: { p50: Math.round(percentile(latencies, 0.5)), p90: Math.round(percentile(latencies, 0.9)), p99: Math.round(percentile(latencies, 0.99)), max: Math.round(latencies[latencies.length - 1]) },
-      paidRenewalInvoices: paidInvoices,
-      cpu: cpuUsage,
-      target: TARGET,
-      targetMet: DUE / seconds >= TARGET.renewalsPerSecond,
+      paidRenewalInvoices,
+      cpu,
     };
-    say('');
-    say(`renewed ${DUE} services in ${result.runSeconds} s: ${result.renewalsPerSecond} renewals/s end to end (target ≥ ${TARGET.renewalsPerSecond}/s: ${result.targetMet ? 'met' : 'NOT met'})`);
-    say(`due → renewed: p50 ${result.latencyMs.p50} ms, p90 ${result.latencyMs.p90} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms; paid renewal invoices: ${paidInvoices}`);
-    say(describeCpuUsage(cpuUsage, 'renewal'));
-    const file = path.join(__dirname, '..', 'results', 'renewal-e2e.json');
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-    say(`written to ${path.relative(process.cwd(), file)}`);
+    say(`  renewed ${DUE} services in ${scenario.runSeconds} s: ${scenario.renewalsPerSecond} renewals/s end to end`);
+    say(`  due → renewed: p50 ${scenario.latencyMs.p50} ms, p90 ${scenario.latencyMs.p90} ms, p99 ${scenario.latencyMs.p99} ms, max ${scenario.latencyMs.max} ms; paid renewal invoices: ${paidRenewalInvoices}`);
+    say(`  ${describeCpuUsage(cpu, 'renewal')}`);
+    return scenario;
   } finally {
     await watcher.disconnect().catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
     await platform.stop();
   }
+}
+
+async function main(): Promise<void> {
+  if (usesLocalBroker()) await startKafkaBroker();
+  const profile: Record<string, string> = process.env.BENCH_PROFILE_DIR ? { CPU_PROFILE_DIR: process.env.BENCH_PROFILE_DIR } : {};
+  if (process.env.BENCH_NODE_OPTIONS) profile.NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS;
+  say(`renewal run end to end: ${DUE} services due, four services as processes`);
+  const scenarios: Scenario[] = [];
+  for (const multiple of MULTIPLES) scenarios.push(await runScenario(multiple, profile));
+  const [baseline] = scenarios;
+  const flatness = scenarios.map(({ notDue, runSeconds }) => ({ notDue, runSecondsVsBaseline: round(runSeconds / baseline.runSeconds, 2) }));
+  const flat = flatness.every(({ runSecondsVsBaseline }) => runSecondsVsBaseline <= TARGET.runTimeWithin);
+  const rateMet = baseline.renewalsPerSecond >= TARGET.renewalsPerSecond;
+  const result = {
+    bench: 'renewal-e2e',
+    at: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30) },
+    due: DUE,
+    customers: CUSTOMERS,
+    scenarios,
+    flatness,
+    target: TARGET,
+    targetMet: { renewalsPerSecond: rateMet, flat: scenarios.length > 1 ? flat : undefined },
+  };
+  say('');
+  say(`renewals/s end to end: ${baseline.renewalsPerSecond} (target ≥ ${TARGET.renewalsPerSecond}/s: ${rateMet ? 'met' : 'NOT met'})`);
+  if (scenarios.length > 1) {
+    say(`run time vs the first: ${flatness.map(({ notDue, runSecondsVsBaseline }) => `${notDue} not due ×${runSecondsVsBaseline}`).join(', ')} → ${flat ? 'flat' : 'NOT flat'} (within ${Math.round((TARGET.runTimeWithin - 1) * 100)} %)`);
+  }
+  const file = path.join(__dirname, '..', 'results', 'renewal-e2e.json');
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  say(`written to ${path.relative(process.cwd(), file)}`);
 }
 
 main().then(

@@ -2,8 +2,9 @@
 // billing.renewals.v1, measured end to end (claim, decide, append, outbox relay, Kafka). Then the
 // same 10,000 due services among 10× and 100× as many services that are not due: the run's time
 // must stay flat (within 20 %), because the claim reads only the index of due terms. The not-due
-// rows are seeded with INSERT … SELECT generate_series; the due ones with multi-row inserts of
-// rows the schedule itself computed. Prints the figures, writes bench/results/renewal.json.
+// rows are seeded with INSERT … SELECT generate_series (not-due-services.ts); the due ones with
+// multi-row inserts of rows the schedule itself computed. renewal-e2e.bench.ts measures the same
+// through the four services. Prints the figures, writes bench/results/renewal.json.
 //
 //   node -r ./tools/register.js bench/renewal/renewal.bench.ts
 import 'reflect-metadata';
@@ -20,6 +21,7 @@ import { renewalService } from '../../services/renewal/src/service';
 import { RenewalScheduler } from '../../services/renewal/src/scheduler/renewal-scheduler';
 import { insertService, insertTerm, sqlOf, type ServiceRow, type Sql } from '../../services/renewal/src/schedule/schedule-rows';
 import { newTermRow } from '../../services/renewal/src/schedule/term-schedule';
+import { seedNotDueSchedule } from './not-due-services';
 
 const DUE = 10_000;
 const SCENARIOS = (process.env.BENCH_RENEWAL_MULTIPLES ?? '0,10,100').split(',').map(Number);
@@ -69,32 +71,9 @@ async function seedDue(sql: Sql): Promise<void> {
   }
 }
 
-/** Services renewing later: one service row and one term row each, their next step months away. */
+/** Services renewing later, in the schedule alone (see not-due-services.ts). */
 async function seedNotDue(dataSource: DataSource, count: number): Promise<void> {
-  const chunk = 200_000;
-  for (let start = 0; start < count; start += chunk) {
-    const size = Math.min(chunk, count - start);
-    await dataSource.query(
-      `WITH seeded AS (
-         SELECT gen_random_uuid() AS service_id, 'cust-later-' || (n % 50000) AS customer_id,
-                DATE '2027-08-01' + (n % 300) AS expiration_date
-           FROM generate_series($1::int, $2::int) AS n),
-       services AS (
-         INSERT INTO renewal_services (service_id, customer_id, subsidiary, universe, currency, plan_code, period, price,
-                                       anchor_date, expiration_date, renew_mode, legacy, termination_date, state, updated_at)
-         SELECT service_id, customer_id, 'FR', 'web', 'EUR', 'web-hosting-pro', 'P1Y', 8199,
-                expiration_date - interval '1 year', expiration_date, 'automatic', false, NULL, 'active', now()
-           FROM seeded)
-       INSERT INTO renewal_terms (renewal_term_id, service_id, customer_id, subsidiary, term_start, term_end, scheduled_on, currency,
-                                  expected_amount, reminder40_on, reminder15_on, invoice_on, lapse_on, deadline_on, termination_on,
-                                  status, next_step, next_due_at, updated_at)
-       SELECT gen_random_uuid(), service_id, customer_id, 'FR', expiration_date, expiration_date + interval '1 year', DATE '2027-05-01', 'EUR',
-              8199, expiration_date - 40, expiration_date - 15, expiration_date - 7, expiration_date, expiration_date + 7, expiration_date + 30,
-              'scheduled', 'reminder40', (expiration_date - 40)::timestamp AT TIME ZONE 'Europe/Paris', now()
-         FROM seeded`,
-      [start, start + size - 1],
-    );
-  }
+  await seedNotDueSchedule((sql, parameters) => dataSource.query(sql, parameters), count);
   await dataSource.query('ANALYZE renewal_services');
   await dataSource.query('ANALYZE renewal_terms');
 }

@@ -111,7 +111,7 @@ export class PlatformUnderTest {
     return this.service(name).process !== undefined;
   }
 
-  /** Starts a service that {@link kill} stopped; waits until it is ready. */
+  /** Starts a service that {@link kill} or {@link shutDown} stopped; waits until it is ready. */
   async start(name: PlatformServiceName): Promise<void> {
     if (this.service(name).process) return;
     await this.launch(name);
@@ -131,15 +131,25 @@ export class PlatformUnderTest {
     await this.launch(name);
   }
 
+  /**
+   * SIGTERM, as a rolling deploy stops a pod: the service leaves its consumer groups and closes
+   * cleanly (SIGKILL if it has not exited after 10 s). {@link start} brings it back.
+   */
+  async shutDown(name: PlatformServiceName): Promise<void> {
+    const service = this.service(name);
+    const running = service.process;
+    if (!running) return;
+    running.child.kill('SIGTERM');
+    const timer = setTimeout(() => running.child.kill('SIGKILL'), 10_000);
+    await running.exited;
+    clearTimeout(timer);
+    service.process = undefined;
+  }
+
   async stop(): Promise<void> {
     await Promise.all(
       [...this.services.values()].map(async (service) => {
-        if (service.process) {
-          service.process.child.kill('SIGTERM');
-          const timer = setTimeout(() => service.process?.child.kill('SIGKILL'), 10_000);
-          await service.process.exited;
-          clearTimeout(timer);
-        }
+        await this.shutDown(service.name);
         await service.database.drop().catch(() => undefined);
       }),
     );
