@@ -1,9 +1,11 @@
 // What a run of commands costs as its streams grow: runs of 64 commands (one per stream, each
 // appending one event) on streams 1, 12, 60 and 120 events long, through BatchCommandHandler,
-// reading each stream whole and with a StreamStateCache that keeps them all (only what came after
-// the state it kept): what the cache saves on streams that come back while it keeps them. Every run adds one event to each stream, as renewals do. Prints the median
-// milliseconds per run (of 20, after one that fills the cache) and writes
-// bench/results/stream-age.json.
+// reading each stream whole; with a StreamStateCache that keeps them all (only what came after the
+// state it kept): what the cache saves on streams that come back while it keeps them; and with
+// snapshots every 12 events and no cache, as a service renewed once a month is read (the streams
+// built by the same handler, one run per event, so they have the snapshots the platform takes).
+// Every run adds one event to each stream, as renewals do. Prints the median milliseconds per run
+// (of 20, after one that fills the cache) and writes bench/results/stream-age.json.
 //
 //   npm run bench:streams
 import { randomUUID } from 'node:crypto';
@@ -18,6 +20,7 @@ import { DataSource } from 'typeorm';
 const AGES = [1, 12, 60, 120];
 const STREAMS = 64;
 const RUNS = 20;
+const SNAPSHOTS = { kind: 'renewals@1', every: 12 };
 
 type Renewed = { type: 'ServiceRenewed'; data: { serviceId: string; term: number; expirationDate: string } };
 type Renew = { type: 'Renew'; data: { serviceId: string } };
@@ -44,11 +47,10 @@ function history(serviceId: string, length: number): NewEvent<Renewed>[] {
 const round = (value: number) => Math.round(value * 100) / 100;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
+const renewalOf = (streamId: string) => ({ streamId, command: { type: 'Renew', data: { serviceId: streamId } } as Renew, metadata, eventId: () => randomUUID() });
+
 async function msPerRun(handler: BatchCommandHandler<Renew, Renewed, Renewals>, streams: readonly string[]): Promise<number> {
-  const run = () =>
-    handler.handleAll(
-      streams.map((streamId) => ({ streamId, command: { type: 'Renew', data: { serviceId: streamId } }, metadata, eventId: () => randomUUID() })),
-    );
+  const run = () => handler.handleAll(streams.map(renewalOf));
   // the first run fills the cache (and warms the connection): not counted
   await run();
   const times: number[] = [];
@@ -63,7 +65,7 @@ async function msPerRun(handler: BatchCommandHandler<Renew, Renewed, Renewals>, 
 async function main(): Promise<void> {
   const database = await createTestDatabase('bench_stream_age');
   const dataSource = new DataSource({ type: 'postgres', url: database.url, migrations: eventStoreMigrations, migrationsTableName: 'typeorm_migrations', extra: { max: 4 } });
-  const results: { eventsPerStream: number; wholeMs: number; cachedMs: number }[] = [];
+  const results: { eventsPerStream: number; wholeMs: number; cachedMs: number; snapshotsMs: number }[] = [];
   try {
     await dataSource.initialize();
     await dataSource.runMigrations();
@@ -73,10 +75,18 @@ async function main(): Promise<void> {
       const cached = Array.from({ length: STREAMS }, () => `service-${randomUUID()}`);
       for (const streamId of [...whole, ...cached]) await store.append(streamId, history(streamId, age), { expectedVersion: 'noStream' });
       await dataSource.query('ANALYZE event_store.events');
+      const snapshotted = Array.from({ length: STREAMS }, () => `service-${randomUUID()}`);
+      const withSnapshots = new BatchCommandHandler(store, renewals, { snapshots: SNAPSHOTS });
+      for (let event = 0; event < age; event++) await withSnapshots.handleAll(snapshotted.map((streamId) => renewalOf(streamId)));
+      await dataSource.query('ANALYZE event_store.events');
+      await dataSource.query('ANALYZE event_store.snapshots');
       const wholeMs = await msPerRun(new BatchCommandHandler(store, renewals), whole);
       const cachedMs = await msPerRun(new BatchCommandHandler(store, renewals, { cache: new StreamStateCache() }), cached);
-      results.push({ eventsPerStream: age, wholeMs: round(wholeMs), cachedMs: round(cachedMs) });
-      console.log(`${String(age).padStart(3)} events a stream: ${round(wholeMs)} ms a run of ${STREAMS} reading whole streams, ${round(cachedMs)} ms with the cache`);
+      const snapshotsMs = await msPerRun(withSnapshots, snapshotted);
+      results.push({ eventsPerStream: age, wholeMs: round(wholeMs), cachedMs: round(cachedMs), snapshotsMs: round(snapshotsMs) });
+      console.log(
+        `${String(age).padStart(3)} events a stream: ${round(wholeMs)} ms a run of ${STREAMS} reading whole streams, ${round(cachedMs)} ms with the cache, ${round(snapshotsMs)} ms from snapshots every ${SNAPSHOTS.every}`,
+      );
     }
     const output = path.resolve(__dirname, '../results/stream-age.json');
     mkdirSync(path.dirname(output), { recursive: true });

@@ -2,7 +2,9 @@
 // would decide them (a stream named twice sees the earlier command's events, a refusal leaves its
 // stream alone), appended in one statement; a stream that moved since the read appends nothing.
 // With a StreamStateCache, a stream's next run reads only what came after its cached state, and
-// still decides on everything another writer appended meanwhile.
+// still decides on everything another writer appended meanwhile. With snapshots, a stream a run
+// takes across a multiple of `every` keeps its state at that version, and the next run (any
+// process) reads only what came after it; a snapshot of another kind is ignored.
 import { randomUUID } from 'node:crypto';
 import { BatchCommandHandler, PostgresEventStore, StreamStateCache, WrongExpectedVersionError, type BatchCommand } from '../src';
 import { createEventStoreDatabase, type EventStoreDatabase } from './event-store-database';
@@ -137,6 +139,77 @@ describe('BatchCommandHandler', () => {
       const next = await new BatchCommandHandler(store, renewModeDecider, { cache }).handleAll([command(`service-${a}`, change(a, 'automatic'))]);
       expect(next[0]).toMatchObject({ kind: 'decided', newEvents: [{ type: 'ServiceRenewModeChanged' }], newState: { renewMode: 'automatic', renewModeChanges: 2 } });
       expect(cache.get(`service-${a}`)).toMatchObject({ version: 3, state: { renewMode: 'automatic' } });
+    });
+  });
+
+  describe('with snapshots', () => {
+    const snapshotsOf = async (streamId: string) =>
+      (await database.pool.query(`SELECT kind, stream_version, state FROM event_store.snapshots WHERE stream_id = $1`, [streamId])).rows;
+    /** The store, with the versions each read starts after and the events it brings back. */
+    const recording = () => {
+      const reads: { after: number[]; events: number }[] = [];
+      const readStreamsAfter = store.readStreamsAfter.bind(store);
+      const recorded = Object.assign(Object.create(store) as PostgresEventStore, {
+        readStreamsAfter: async (after: ReadonlyMap<string, number>) => {
+          const read = await readStreamsAfter(after);
+          reads.push({ after: [...after.values()], events: [...read.values()].reduce((sum, stream) => sum + stream.events.length, 0) });
+          return read as never;
+        },
+      });
+      return { store: recorded, reads };
+    };
+    const foldedFromStore = async (streamId: string) =>
+      (await store.readStream(streamId)).events.reduce((state, event) => renewModeDecider.evolve(state, event as never), renewModeDecider.initialState());
+
+    it('given a run that takes a stream across a multiple of every, when another process runs on it later, then it reads only the events after the snapshot, another writer\'s included', async () => {
+      const a = randomUUID();
+      const streamId = `service-${a}`;
+      await store.append(streamId, serviceHistory(a, 29), { expectedVersion: 'noStream' });
+      const policy = { kind: 'renew-mode@1', every: 10 };
+
+      const first = recording();
+      await new BatchCommandHandler(first.store, renewModeDecider, { snapshots: policy }).handleAll([command(streamId, change(a, 'manual'))]);
+      expect(first.reads).toEqual([{ after: [0], events: 29 }]);
+      expect(await snapshotsOf(streamId)).toEqual([{ kind: 'renew-mode@1', stream_version: 30, state: { status: 'active', renewMode: 'manual', renewModeChanges: 29 } }]);
+
+      // another writer, then another process (no cache) with the same policy
+      await store.append(streamId, [renewModeChanged(a, 'customer-1', 'automatic')], { expectedVersion: 30 });
+      const second = recording();
+      const outcomes = await new BatchCommandHandler(second.store, renewModeDecider, { snapshots: policy }).handleAll([command(streamId, change(a, 'manual'))]);
+      expect(second.reads).toEqual([{ after: [30], events: 1 }]);
+      expect(outcomes[0]).toMatchObject({ kind: 'decided', newEvents: [{ type: 'ServiceRenewModeChanged' }] });
+      expect(outcomes[0].kind === 'decided' && outcomes[0].newState).toEqual(await foldedFromStore(streamId));
+      // 31 → 32 crosses no multiple of 10: the snapshot stays at 30
+      expect((await snapshotsOf(streamId)).map((row) => row.stream_version)).toEqual([30]);
+    });
+
+    it('given a snapshot of another kind, when a run comes, then it reads the whole stream, and the next multiple replaces that snapshot', async () => {
+      const a = randomUUID();
+      const streamId = `service-${a}`;
+      await store.append(streamId, serviceHistory(a, 9), { expectedVersion: 'noStream' });
+      await new BatchCommandHandler(store, renewModeDecider, { snapshots: { kind: 'renew-mode@1', every: 10 } }).handleAll([command(streamId, change(a, 'manual'))]);
+      expect((await snapshotsOf(streamId)).map((row) => [row.kind, row.stream_version])).toEqual([['renew-mode@1', 10]]);
+
+      // evolve changed: its states are of kind renew-mode@2, and the old snapshot is none of them
+      const newer = recording();
+      const handler = new BatchCommandHandler(newer.store, renewModeDecider, { snapshots: { kind: 'renew-mode@2', every: 1 } });
+      const outcomes = await handler.handleAll([command(streamId, change(a, 'automatic'))]);
+      expect(newer.reads).toEqual([{ after: [0], events: 10 }]);
+      expect(outcomes[0].kind === 'decided' && outcomes[0].newState).toEqual(await foldedFromStore(streamId));
+      expect((await snapshotsOf(streamId)).map((row) => [row.kind, row.stream_version])).toEqual([['renew-mode@2', 11]]);
+    });
+
+    it('keeps the newest snapshot of a kind: an older state saved late does not replace it', async () => {
+      const streamId = `service-${randomUUID()}`;
+      const active = (changes: number) => ({ status: 'active', renewMode: 'manual', renewModeChanges: changes });
+      await store.saveSnapshots('renew-mode@1', new Map([[streamId, { version: 20, state: active(19) }]]));
+      await store.saveSnapshots('renew-mode@1', new Map([[streamId, { version: 10, state: active(9) }]]));
+      expect(await store.readSnapshots('renew-mode@1', [streamId, 'service-none'])).toEqual(new Map([[streamId, { version: 20, state: active(19) }]]));
+      expect(await store.readSnapshots('renew-mode@2', [streamId])).toEqual(new Map());
+    });
+
+    it('refuses a policy that would never take a snapshot', () => {
+      expect(() => new BatchCommandHandler(store, renewModeDecider, { snapshots: { kind: 'renew-mode@1', every: 0 } })).toThrow(/positive whole number/);
     });
   });
 });

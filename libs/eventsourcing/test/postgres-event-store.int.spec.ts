@@ -30,7 +30,7 @@ describe('PostgreSQL event store', () => {
 
   it('is created by TypeORM migrations recorded in typeorm_migrations', async () => {
     const { rows } = await database.pool.query<{ name: string }>('SELECT name FROM typeorm_migrations ORDER BY id');
-    expect(rows.map((row) => row.name)).toEqual(['CreateEventStore1700000000000', 'CreateOutboxCheckpoints1700000000001']);
+    expect(rows.map((row) => row.name)).toEqual(['CreateEventStore1700000000000', 'CreateOutboxCheckpoints1700000000001', 'CreateSnapshots1700000000002']);
     const { rows: columns } = await database.pool.query<{ column_name: string; data_type: string }>(
       `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'event_store' AND table_name = 'events'`,
     );

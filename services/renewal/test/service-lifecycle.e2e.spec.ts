@@ -5,6 +5,7 @@
 // engagement that refuses an early termination, an upgrade with proration, legacy services whose
 // customers accept or do not accept the new contract — and the forecast is held against the run.
 import { waitForValue } from '@billing/testing';
+import { Client } from 'pg';
 import { ScenarioPlatform, type Bill, type ScenarioCustomer, type ServiceView } from './platform-scenario';
 
 jest.setTimeout(900_000);
@@ -208,6 +209,15 @@ describe('services ordered on Jan 31', () => {
       .filter((message) => message.type === 'ServiceExpirationExtended' && message.data.serviceId === id(anchored))
       .map((message) => message.data.expirationDate);
     expect(extensions).toEqual(anchoredExpirations.slice(1));
+    // its stream (activated, then 13 extensions) was read from the snapshot its 12th event left
+    const subscription = new Client({ connectionString: scenario.platform.databaseUrl('subscription') });
+    await subscription.connect();
+    try {
+      const { rows } = await subscription.query(`SELECT kind, stream_version FROM event_store.snapshots WHERE stream_id = $1`, [`service-${id(anchored)}`]);
+      expect(rows).toEqual([{ kind: 'service@1', stream_version: 12 }]);
+    } finally {
+      await subscription.end();
+    }
   });
 
   it('ends the engaged service on its engagement date, Jan 31 2028, with nothing billed after it', async () => {

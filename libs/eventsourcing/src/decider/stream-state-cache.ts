@@ -2,7 +2,8 @@
 // on a stream still kept reads only what came after (readStreamsAfter) instead of its whole
 // history. It pays where the same streams come back within the cache's reach: an order's invoice
 // outcomes seconds apart, a customer's account for each invoice of his renewal day. (A service
-// renewed once a month among millions is long gone by its next renewal: that needs snapshots.)
+// renewed once a month among millions is long gone by its next renewal: it starts from its
+// snapshot instead, see BatchCommandHandler.)
 // Only what is committed goes in; a writer elsewhere (a replica, a one-by-one handler) is caught
 // up with by that read, and the append's expected version still guards every decision.
 import type { DomainEvent, StoredEvent } from '../event-store/event-store';

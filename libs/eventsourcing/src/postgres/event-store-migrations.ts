@@ -2,7 +2,7 @@
 // its own migration list, and its migrations table (typeorm_migrations) records them.
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { createOutboxCheckpointsSql, dropOutboxCheckpointsSql } from '../outbox/outbox-sql';
-import { createEventStoreSql, dropEventStoreSql } from './event-store-sql';
+import { createEventStoreSql, createSnapshotsSql, dropEventStoreSql, dropSnapshotsSql } from './event-store-sql';
 
 async function run(runner: QueryRunner, statements: readonly string[]): Promise<void> {
   for (const statement of statements) await runner.query(statement);
@@ -21,4 +21,10 @@ export class CreateOutboxCheckpoints1700000000001 implements MigrationInterface 
   down = (runner: QueryRunner) => run(runner, dropOutboxCheckpointsSql);
 }
 
-export const eventStoreMigrations = [CreateEventStore1700000000000, CreateOutboxCheckpoints1700000000001];
+export class CreateSnapshots1700000000002 implements MigrationInterface {
+  name = 'CreateSnapshots1700000000002';
+  up = (runner: QueryRunner) => run(runner, createSnapshotsSql);
+  down = (runner: QueryRunner) => run(runner, dropSnapshotsSql);
+}
+
+export const eventStoreMigrations = [CreateEventStore1700000000000, CreateOutboxCheckpoints1700000000001, CreateSnapshots1700000000002];

@@ -25,6 +25,45 @@ export const createEventStoreSql = [
 
 export const dropEventStoreSql = [`DROP TABLE event_store.events`];
 
+/**
+ * One snapshot per stream: its state folded to a version, in the shape `kind` names (a decider's
+ * state and the version of that shape). A shortcut to the state, never the truth: the events after
+ * it are read and folded on, and a snapshot of another kind is no snapshot at all.
+ */
+export const createSnapshotsSql = [
+  `CREATE TABLE event_store.snapshots (
+     stream_id      text        PRIMARY KEY,
+     kind           text        NOT NULL,
+     stream_version integer     NOT NULL,
+     state          jsonb       NOT NULL,
+     taken_at       timestamptz NOT NULL DEFAULT now()
+   )`,
+];
+
+export const dropSnapshotsSql = [`DROP TABLE event_store.snapshots`];
+
+/** $1 stream ids, $2 kind: each stream's snapshot of that kind, a probe of the key per stream. */
+export const readSnapshotsSql = `
+  SELECT s.stream_id, s.stream_version, s.state
+    FROM unnest($1::text[]) AS asked(stream_id)
+   CROSS JOIN LATERAL (
+         SELECT stream_id, stream_version, state
+           FROM event_store.snapshots
+          WHERE snapshots.stream_id = asked.stream_id AND snapshots.kind = $2
+         OFFSET 0) AS s`;
+
+/**
+ * $1 kind, $2 rows {stream_id, stream_version, state} (a stream once): each replaces the stream's
+ * snapshot if that one is older or of another kind, never a newer one of the same kind.
+ */
+export const saveSnapshotsSql = `
+  INSERT INTO event_store.snapshots (stream_id, kind, stream_version, state)
+  SELECT r.stream_id, $1, r.stream_version, r.state
+    FROM jsonb_to_recordset($2::jsonb) AS r(stream_id text, stream_version integer, state jsonb)
+  ON CONFLICT (stream_id) DO UPDATE
+     SET kind = EXCLUDED.kind, stream_version = EXCLUDED.stream_version, state = EXCLUDED.state, taken_at = now()
+   WHERE snapshots.kind <> EXCLUDED.kind OR snapshots.stream_version < EXCLUDED.stream_version`;
+
 export const STREAM_VERSION_CONSTRAINT = 'events_stream_version_unique';
 export const EVENT_ID_CONSTRAINT = 'events_event_id_unique';
 

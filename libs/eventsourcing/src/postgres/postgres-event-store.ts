@@ -29,13 +29,18 @@ import {
   lockStreamSql,
   readAllSql,
   readStreamSql,
+  readSnapshotsSql,
   readStreamsAfterSql,
+  saveSnapshotsSql,
   storedAfterSql,
   STREAM_VERSION_CONSTRAINT,
   streamVersionSql,
 } from './event-store-sql';
 import { namedStatement, preparedStatementsEnabled, runStatement, type NamedStatement } from './named-statements';
 import { poolOf, type PostgresConnection } from './postgres-connection';
+
+/** A stream's state folded to a version, as a snapshot keeps it. */
+export type StreamSnapshot<State> = Readonly<{ version: number; state: State }>;
 
 export interface PostgresEventStoreOptions {
   upcasters?: readonly Upcaster[];
@@ -60,6 +65,8 @@ const statements = {
   readAll: namedStatement('event_store_read_all', readAllSql),
   storedAfter: namedStatement('event_store_stored_after', storedAfterSql),
   streamVersion: namedStatement('event_store_stream_version', streamVersionSql),
+  readSnapshots: namedStatement('event_store_read_snapshots', readSnapshotsSql),
+  saveSnapshots: namedStatement('event_store_save_snapshots', saveSnapshotsSql),
 } satisfies Record<string, NamedStatement>;
 
 interface StoredRow {
@@ -362,6 +369,26 @@ export class PostgresEventStore implements EventStore {
    */
   readStreamsAfter<E extends DomainEvent = DomainEvent>(after: ReadonlyMap<string, number>): Promise<Map<string, ReadStreamResult<E>>> {
     return this.readStreamsAfterIn(this.queryOn(this.pool), after);
+  }
+
+  /** Each stream's snapshot of `kind` (see snapshots in event-store-sql), none for those without one. */
+  async readSnapshots<State>(kind: string, streamIds: readonly string[]): Promise<Map<string, StreamSnapshot<State>>> {
+    const snapshots = new Map<string, StreamSnapshot<State>>();
+    if (streamIds.length === 0) return snapshots;
+    const { rows } = await this.run<{ stream_id: string; stream_version: number; state: State }>(this.pool, statements.readSnapshots, [streamIds, kind]);
+    for (const row of rows) snapshots.set(row.stream_id, { version: row.stream_version, state: row.state });
+    return snapshots;
+  }
+
+  /**
+   * Keeps these states as the streams' snapshots of `kind`, in one statement, each unless the
+   * stream has a newer one of that kind. A state must be the stream's folded to exactly that
+   * version, as stored (committed): a snapshot is trusted as the history up to it.
+   */
+  async saveSnapshots<State>(kind: string, snapshots: ReadonlyMap<string, StreamSnapshot<State>>): Promise<void> {
+    if (snapshots.size === 0) return;
+    const rows = [...snapshots].map(([streamId, { version, state }]) => ({ stream_id: streamId, stream_version: version, state }));
+    await this.run(this.pool, statements.saveSnapshots, [kind, JSON.stringify(rows)]);
   }
 
   /** `readStreams` inside a transaction the caller holds open: it sees what the transaction wrote. */

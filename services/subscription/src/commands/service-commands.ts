@@ -22,7 +22,7 @@ import { BatchCommandHandler, CommandHandler, derivedEventId, foldEvents, Postgr
 import { CLOCK, EVENT_STORE, instantText, type Clock } from '@billing/platform';
 import { Temporal } from 'temporal-polyfill';
 import { monthsOfDuration, planOn, productOf, renewOfferOf, targetPlanOf } from '../catalog/plan-offers';
-import { serviceStreamId, type Engagement, type ExistingServiceState, type RenewMode, type ServiceEvent, type ServicePlanChanged, type ServiceState, type TerminationFutureUse, type TerminationReason } from '../domain/service';
+import { SERVICE_SNAPSHOTS, serviceStreamId, type Engagement, type ExistingServiceState, type RenewMode, type ServiceEvent, type ServicePlanChanged, type ServiceState, type TerminationFutureUse, type TerminationReason } from '../domain/service';
 import { planChangeOf, serviceDecider, type ServiceCommand, type TerminationPolicy } from '../domain/service.decide';
 import { ServiceNotFound } from '../domain/service-refusals';
 import { SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from '../subscription-settings';
@@ -58,7 +58,11 @@ export type ReportedRenewalOutcome = Readonly<{ command: RenewalOutcomeCommand; 
 export class ServiceCommands {
   private readonly logger = new Logger(ServiceCommands.name);
   private readonly handler: ServiceCommandHandler;
-  /** Runs of renewal outcomes in two statements (PostgreSQL store only; else one by one). */
+  /**
+   * Runs of renewal outcomes in two statements (PostgreSQL store only; else one by one). A service
+   * renews once a period for years, long out of any cache by its next renewal: its run starts from
+   * the stream's snapshot, taken every SERVICE_SNAPSHOTS.every events, not from its whole history.
+   */
   private readonly batches?: BatchCommandHandler<ServiceCommand, ServiceEvent, ServiceState>;
 
   constructor(
@@ -68,7 +72,7 @@ export class ServiceCommands {
     @Inject(SUBSCRIPTION_SETTINGS) private readonly settings: SubscriptionSettings,
   ) {
     this.handler = new CommandHandler(store, serviceDecider);
-    this.batches = store instanceof PostgresEventStore ? new BatchCommandHandler(store, serviceDecider) : undefined;
+    this.batches = store instanceof PostgresEventStore ? new BatchCommandHandler(store, serviceDecider, { snapshots: SERVICE_SNAPSHOTS }) : undefined;
   }
 
   /** Instants as events carry them: UTC, milliseconds. */
@@ -255,10 +259,10 @@ export class ServiceCommands {
   /**
    * `recordRenewalOutcome` for each, in order, with one read and one append for the run (the
    * event ids those one-by-one commands would give). A service that moved meanwhile sends the
-   * run one by one, which reads again.
+   * run one by one, which reads again. A run of one goes the same way: from the service's snapshot.
    */
   async recordRenewalOutcomes(outcomes: readonly ReportedRenewalOutcome[]): Promise<void> {
-    if (!this.batches || outcomes.length < 2) {
+    if (!this.batches) {
       for (const { command, cause, reportedExpirationDate } of outcomes) await this.recordRenewalOutcome(command, cause, reportedExpirationDate);
       return;
     }

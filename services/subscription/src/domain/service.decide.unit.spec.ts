@@ -524,3 +524,35 @@ describe('a terminated service', () => {
     spec.given(history).when(changeRenew({ renewMode: 'manual' }, intruder)).thenThrows(ServiceNotFound);
   });
 });
+
+describe('its state, as a snapshot keeps it (JSON)', () => {
+  const histories: Record<string, ServiceEvent[]> = {
+    'engaged, renewed twice, termination requested': [
+      engagedActivated,
+      extended(renewalTermId, '2027-02-28', '2027-03-31', '2027-02-27T06:00:00.000Z'),
+      extended(nextRenewalTermId, '2027-03-31', '2027-04-30', '2027-03-30T06:00:00.000Z'),
+      requested(true),
+    ],
+    'legacy, termination confirmed at expiration': [imported(true), requested(), confirmedAtExpiration],
+    'unpaid, suspended, terminated': [activated, markedUnpaid, suspended, terminated()],
+  };
+
+  it.each(Object.keys(histories))('%s: folds to a state that JSON gives back as it was, deciding the same', (name) => {
+    let state = serviceDecider.initialState();
+    for (const event of histories[name]) {
+      state = serviceDecider.evolve(state, event);
+      const kept = JSON.parse(JSON.stringify(state)) as typeof state;
+      expect(kept).toStrictEqual(state);
+      for (const command of [renewalSucceeded('3a4b5c6d-7e8f-4a9b-8c0d-1e2f3a4b5c6d'), changeRenew({ renewMode: 'manual' }), renewalLapsed()]) {
+        const decide = (on: typeof state) => {
+          try {
+            return serviceDecider.decide(command, on);
+          } catch (error) {
+            return error;
+          }
+        };
+        expect(decide(kept)).toStrictEqual(decide(state));
+      }
+    }
+  });
+});
