@@ -30,8 +30,9 @@ export type BatchCommandOutcome<Event extends DomainEvent, State> =
  */
 export type SnapshotPolicy = Readonly<{
   /**
-   * The state's shape, e.g. `service@1`. Change it whenever evolve or the state changes: the
-   * snapshots of any other kind are ignored (and replaced as streams cross their next multiple).
+   * The state's shape, e.g. `service@1`. Change it whenever the state, evolve or the upcasting of
+   * the stream's events changes: the snapshots of any other kind are ignored (and replaced as
+   * streams cross their next multiple).
    */
   kind: string;
   /** A snapshot each time a run takes a stream across a multiple of this many events. */

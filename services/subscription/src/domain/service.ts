@@ -256,7 +256,8 @@ export const initialServiceState = (): ServiceState => ({ status: 'initial' });
 
 /**
  * Snapshots of a service's state (see BatchCommandHandler): the kind names ServiceState's shape as
- * `evolve` builds it. Change the kind with either, and the snapshots of the old one are ignored.
+ * `evolve` builds it from the events as upcast. Change the kind with any of them, and the
+ * snapshots of the old one are ignored.
  * Every 12 events: about a year of a monthly service's renewals.
  */
 export const SERVICE_SNAPSHOTS = { kind: 'service@1', every: 12 } as const;
