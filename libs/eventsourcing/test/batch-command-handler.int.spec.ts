@@ -4,8 +4,10 @@
 // With a StreamStateCache, a stream's next run reads only what came after its cached state, and
 // still decides on everything another writer appended meanwhile. With snapshots, a stream a run
 // takes across a multiple of `every` keeps its state at that version, and the next run (any
-// process) reads only what came after it; a snapshot of another kind is ignored.
+// process) reads only what came after it; a snapshot of another kind is ignored; and, as a
+// property, runs from snapshots decide what runs reading whole streams decide.
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { BatchCommandHandler, PostgresEventStore, StreamStateCache, WrongExpectedVersionError, type BatchCommand } from '../src';
 import { createEventStoreDatabase, type EventStoreDatabase } from './event-store-database';
 import { renewModeDecider, ServiceNotActiveError, type ServiceCommand, type ServiceState } from './renew-mode-decider';
@@ -206,6 +208,41 @@ describe('BatchCommandHandler', () => {
       await store.saveSnapshots('renew-mode@1', new Map([[streamId, { version: 10, state: active(9) }]]));
       expect(await store.readSnapshots('renew-mode@1', [streamId, 'service-none'])).toEqual(new Map([[streamId, { version: 20, state: active(19) }]]));
       expect(await store.readSnapshots('renew-mode@2', [streamId])).toEqual(new Map());
+    });
+
+    it('decides, whatever the runs, the policy and another writer, what reading the whole stream decides', async () => {
+      const step = fc.oneof(
+        fc.record({ run: fc.array(fc.constantFrom<'activate' | 'automatic' | 'manual'>('activate', 'automatic', 'manual'), { minLength: 1, maxLength: 3 }) }),
+        fc.record({ elsewhere: fc.constantFrom<'automatic' | 'manual'>('automatic', 'manual') }),
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 1, max: 5 }), fc.array(step, { minLength: 1, maxLength: 14 }), async (every, steps) => {
+          const [a, b] = [randomUUID(), randomUUID()];
+          const snapshotted = new BatchCommandHandler(store, renewModeDecider, { snapshots: { kind: `renew-mode@${every}`, every } });
+          const whole = new BatchCommandHandler(store, renewModeDecider);
+          const body = (serviceId: string, what: 'activate' | 'automatic' | 'manual') => (what === 'activate' ? activate(serviceId) : change(serviceId, what));
+          const decided = (outcomes: Awaited<ReturnType<typeof whole.handleAll>>) =>
+            outcomes.map((outcome) => (outcome.kind === 'decided' ? { events: outcome.newEvents.map((event) => event.type), state: outcome.newState } : (outcome.error as Error).name));
+          for (const next of steps) {
+            if ('elsewhere' in next) {
+              await store.append(`service-${a}`, [renewModeChanged(a, 'customer-1', next.elsewhere)], { expectedVersion: 'any' });
+              await store.append(`service-${b}`, [renewModeChanged(b, 'customer-1', next.elsewhere)], { expectedVersion: 'any' });
+              continue;
+            }
+            const ofA = await snapshotted.handleAll(next.run.map((what) => command(`service-${a}`, body(a, what))));
+            const ofB = await whole.handleAll(next.run.map((what) => command(`service-${b}`, body(b, what))));
+            expect(decided(ofA)).toEqual(decided(ofB));
+          }
+          const [snapshot] = await snapshotsOf(`service-${a}`);
+          if (snapshot) {
+            const history = (await store.readStream(`service-${a}`)).events.slice(0, snapshot.stream_version);
+            // taken at the version a run reached, past a multiple of every: the history up to it, folded
+            expect(snapshot.stream_version).toBeGreaterThanOrEqual(every);
+            expect(snapshot.state).toEqual(history.reduce((state, event) => renewModeDecider.evolve(state, event as never), renewModeDecider.initialState()));
+          }
+        }),
+        { numRuns: 40 },
+      );
     });
 
     it('refuses a policy that would never take a snapshot', () => {
