@@ -8,9 +8,13 @@ export type Query = (sql: string, parameters: unknown[]) => Promise<unknown>;
 
 const CHUNK = 200_000;
 
+/** Service n's id, and the id of its ServiceImported, the same in every store. */
+const serviceIdOf = (n: string) => `md5('not-due-service-' || ${n})::uuid`;
+const importedEventIdOf = (serviceId: string) => `md5('not-due-imported-' || ${serviceId})::uuid`;
+
 /** The columns every store derives from service n. */
 const seededServices = `
-  SELECT md5('not-due-service-' || n)::uuid AS service_id, 'cust-later-' || (n % 50000) AS customer_id,
+  SELECT ${serviceIdOf('n')} AS service_id, 'cust-later-' || (n % 50000) AS customer_id,
          DATE '2027-08-01' + (n % 300) AS expiration_date
     FROM generate_series($1::int, $2::int) AS n`;
 
@@ -53,7 +57,7 @@ export async function seedNotDueSubscriptions(query: Query, count: number, consu
       `WITH seeded AS (${seededServices}),
        events AS (
          INSERT INTO event_store.events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
-         SELECT 'service-' || service_id, 1, md5('not-due-imported-' || service_id)::uuid, 'ServiceImported', 1,
+         SELECT 'service-' || service_id, 1, ${importedEventIdOf('service_id')}, 'ServiceImported', 1,
                 jsonb_build_object('serviceId', service_id, 'customerId', customer_id, 'subsidiary', 'FR', 'universe', 'web',
                                    'planCode', 'web-hosting-pro', 'period', 'P1Y', 'price', jsonb_build_object('value', 8199, 'currency', 'EUR'),
                                    'renewMode', 'automatic', 'legacy', false, 'legacyServiceId', 'later-' || service_id,
@@ -87,7 +91,7 @@ export async function seedNotDueProcessed(query: Query, count: number, consumer:
   await inChunks(count, (from, to) =>
     query(
       `INSERT INTO processed_events (consumer, event_id)
-       SELECT $3, md5('not-due-imported-' || md5('not-due-service-' || n)::uuid)::uuid FROM generate_series($1::int, $2::int) AS n`,
+       SELECT $3, ${importedEventIdOf(serviceIdOf('n'))} FROM generate_series($1::int, $2::int) AS n`,
       [from, to, consumer],
     ),
   );

@@ -7,9 +7,11 @@
 // Only what is committed goes in; a writer elsewhere (a replica, a one-by-one handler) is caught
 // up with by that read, and the append's expected version still guards every decision.
 import type { DomainEvent, StoredEvent } from '../event-store/event-store';
+import type { StreamSnapshot } from '../postgres/postgres-event-store';
 import type { Decider } from './decider';
 
-export type CachedState<State> = Readonly<{ version: number; state: State }>;
+/** A stream's state with the version it was folded to: what the cache keeps, as a snapshot does. */
+export type CachedState<State> = StreamSnapshot<State>;
 
 /**
  * Streams a cache keeps by default: the streams that come back do so within seconds (an order's
