@@ -35,22 +35,36 @@ function behaviourOf(token: string): SandboxBehaviour {
 }
 
 /**
- * One charge, answered with the first outcome when its key was charged already (and nothing charged
- * again): prepared, as it runs once per invoice paid.
+ * The charges asked for at once, in one statement (its own transaction): each key charged once,
+ * a key charged already (before, or earlier in the same batch) left as it is and answered with
+ * its first outcome by `findChargesStatement`. Prepared, as it runs for every run of invoices paid.
  */
-const chargeStatement = namedStatement(
-  'payment_gateway_sandbox_charge',
-  `WITH charged AS (
-     INSERT INTO payment_gateway_sandbox.charges (idempotency_key, charge_id, payment_token, currency, amount, status, failure_reason)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (idempotency_key) DO NOTHING
-     RETURNING charge_id, status, failure_reason, currency, amount)
-   SELECT charge_id, status, failure_reason, currency, amount FROM charged`,
+const chargeManyStatement = namedStatement(
+  'payment_gateway_sandbox_charge_many',
+  `INSERT INTO payment_gateway_sandbox.charges (idempotency_key, charge_id, payment_token, currency, amount, status, failure_reason)
+   SELECT r.idempotency_key, r.charge_id, r.payment_token, r.currency, r.amount, r.status, r.failure_reason
+     FROM jsonb_to_recordset($1::jsonb)
+          AS r(idempotency_key text, charge_id uuid, payment_token text, currency text, amount bigint, status text, failure_reason text)
+   ON CONFLICT (idempotency_key) DO NOTHING
+   RETURNING idempotency_key, charge_id, status, failure_reason, currency, amount`,
 );
+
+const findChargesStatement = namedStatement(
+  'payment_gateway_sandbox_find_charges',
+  `SELECT idempotency_key, charge_id, status, failure_reason, currency, amount
+     FROM payment_gateway_sandbox.charges WHERE idempotency_key = ANY ($1::text[])`,
+);
+
+/** A charge waiting for its batch's statement. */
+type PendingCharge = Readonly<{
+  row: Readonly<{ idempotency_key: string; charge_id: string; payment_token: string; currency: string; amount: number; status: string; failure_reason: string | null }>;
+  settle: (outcome: ChargeOutcome | undefined, error?: unknown) => void;
+}>;
 
 const retryableReasons: ReadonlySet<PaymentFailureReason> = new Set(['insufficientFunds', 'gatewayUnavailable']);
 
 interface ChargeRow {
+  idempotency_key: string;
   charge_id: string;
   status: 'succeeded' | 'failed';
   failure_reason: PaymentFailureReason | null;
@@ -71,6 +85,9 @@ function outcomeOfRefund(row: { refund_id: string; status: 'succeeded' | 'failed
 }
 
 export class SandboxPaymentGateway implements PaymentGateway {
+  /** Charges asked for since the last batch went out: the next one takes them all. */
+  private pending: PendingCharge[] = [];
+
   constructor(private readonly pool: Pool) {}
 
   async charge(request: ChargeRequest): Promise<ChargeOutcome> {
@@ -79,27 +96,51 @@ export class SandboxPaymentGateway implements PaymentGateway {
     if (behaviour.status === 'succeeded' && behaviour.lostRequest && (await this.loseFirstRequest(request.idempotencyKey))) {
       throw new PaymentOutcomeUnknown(request.idempotencyKey, new Error('sandbox: the request was lost on its way to the gateway'));
     }
-    // ON CONFLICT: a repeated key is answered with the first outcome, and nothing is charged again
-    const { rows } = await runStatement<ChargeRow>(
-      this.pool,
-      chargeStatement,
-      [
-        request.idempotencyKey,
-        randomUUID(),
-        request.paymentToken,
-        request.amount.currency,
-        request.amount.value,
-        behaviour.status,
-        behaviour.status === 'failed' ? behaviour.reason : null,
-      ],
-    );
-    // a repeated key: the first charge's outcome
-    const outcome = rows[0] ? outcomeOfCharge(rows[0]) : await this.findCharge(request.idempotencyKey);
+    // a repeated key is answered with the first outcome, and nothing is charged again
+    const outcome = await this.chargeInBatch({
+      idempotency_key: request.idempotencyKey,
+      charge_id: randomUUID(),
+      payment_token: request.paymentToken,
+      currency: request.amount.currency,
+      amount: request.amount.value,
+      status: behaviour.status,
+      failure_reason: behaviour.status === 'failed' ? behaviour.reason : null,
+    });
     if (!outcome) throw new PaymentOutcomeUnknown(request.idempotencyKey);
     if (behaviour.status === 'succeeded' && behaviour.lostResponse) {
       throw new PaymentOutcomeUnknown(request.idempotencyKey, new Error('sandbox: the charge went through, its response was lost'));
     }
     return outcome;
+  }
+
+  /**
+   * Joins the batch of charges asked for in this turn of the event loop (a run of invoices asks
+   * for a few at once): one statement for all of them instead of one each, as a gateway's own
+   * database would group its commits. Each caller gets its own outcome, or the batch's error.
+   */
+  private chargeInBatch(row: PendingCharge['row']): Promise<ChargeOutcome | undefined> {
+    return new Promise((resolve, reject) => {
+      if (this.pending.length === 0) setImmediate(() => void this.sendBatch());
+      this.pending.push({ row, settle: (outcome, error) => (error === undefined ? resolve(outcome) : reject(error)) });
+    });
+  }
+
+  private async sendBatch(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      const { rows } = await runStatement<ChargeRow>(this.pool, chargeManyStatement, [JSON.stringify(batch.map(({ row }) => row))]);
+      const outcomes = new Map(rows.map((row) => [row.idempotency_key, outcomeOfCharge(row)]));
+      // keys charged before, or twice in this batch: their first outcome
+      const repeated = batch.filter(({ row }) => !outcomes.has(row.idempotency_key)).map(({ row }) => row.idempotency_key);
+      if (repeated.length > 0) {
+        const { rows: found } = await runStatement<ChargeRow>(this.pool, findChargesStatement, [repeated]);
+        for (const row of found) outcomes.set(row.idempotency_key, outcomeOfCharge(row));
+      }
+      for (const { row, settle } of batch) settle(outcomes.get(row.idempotency_key));
+    } catch (error) {
+      for (const { settle } of batch) settle(undefined, error);
+    }
   }
 
   /**
