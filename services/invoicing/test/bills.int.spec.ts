@@ -182,6 +182,29 @@ describe('bills', () => {
       await service.invoicesTopic.waitFor('CreditNoteRefunded', (candidate) => candidate.creditNoteId === rest.creditNoteId, 'the refund of the rest');
       const refunded = await service.query<{ total: string }>(`SELECT sum(amount)::text AS total FROM payment_gateway_sandbox.refunds WHERE charge_id = $1 AND status = 'succeeded'`, [charge.charge_id]);
       expect(Number(refunded[0].total)).toBe(invoice.totals.withTax.value);
+
+      // the relay publishes the invoice's issue and payment and the first credit note again, late:
+      // the bill stays refunded (issue and payment take no look-up, and cannot set it back) and
+      // the credit is not counted twice (credit notes are looked up)
+      const published = service.invoicesTopic.ofCustomer(customerId);
+      const late = published.filter((candidate) => (candidate.type === 'InvoiceIssued' || candidate.type === 'InvoicePaid') && candidate.data.invoiceId === invoice.invoiceId);
+      const creditCopy = published.find((candidate) => candidate.type === 'CreditNoteIssued' && candidate.data.creditNoteId === note.creditNoteId);
+      expect(late.map((candidate) => candidate.type)).toEqual(['InvoiceIssued', 'InvoicePaid']);
+      await service.publishAgain(...late, creditCopy as (typeof published)[number]);
+      // a new order of the same customer: same partition, after the copies
+      const next = orderPlaced(customerId, 'FR', [{ planCode: 'dedicated-ks-1', universe: 'dedicated', unitPrice: 1099 }], { paymentMethodId: method });
+      await service.publishOrders(next);
+      const [nextInvoice] = await service.invoicesTopic.waitFor('InvoiceIssued', (candidate) => candidate.source.kind === 'order' && candidate.source.orderId === next.data.orderId, 'the next invoice');
+      await waitForValue(() => billsOf(customerId), (answer) => answer.body.bills?.some((bill) => bill.billId === nextInvoice.invoiceId) === true, { description: 'the next bill' });
+      const [row] = await service.query<{ status: string; credited_amount: string; paid_amount: string }>(
+        `SELECT status, credited_amount::text, paid_amount::text FROM bills WHERE bill_id = $1`,
+        [invoice.invoiceId],
+      );
+      expect(row).toEqual({ status: 'refunded', credited_amount: String(invoice.totals.withTax.value), paid_amount: String(invoice.totals.withTax.value) });
+      const looked = await service.query<{ event_id: string }>(`SELECT event_id::text FROM processed_events WHERE consumer = 'bills' AND event_id = ANY ($1::uuid[])`, [
+        [...late, creditCopy].map((candidate) => candidate?.eventId),
+      ]);
+      expect(looked.map((candidate) => candidate.event_id)).toEqual([creditCopy?.eventId.toLowerCase()]);
     });
 
     it('pays back a refund left owed by a crash, once, when the reconciler asks the gateway again', async () => {

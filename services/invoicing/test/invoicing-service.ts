@@ -34,7 +34,7 @@ import { Temporal } from 'temporal-polyfill';
 import { DataSource } from 'typeorm';
 import { invoicingService } from '../src/service';
 
-export type PublishedInvoicingEvent = InvoicesTopicEvent & { eventId: string; key: string; offset: string; partition: number };
+export type PublishedInvoicingEvent = InvoicesTopicEvent & Pick<EventEnvelope, 'schemaVersion' | 'metadata'> & { eventId: string; key: string; offset: string; partition: number };
 
 /** Each event type's data as published, with its event id. */
 export type PublishedData = {
@@ -62,7 +62,7 @@ export class InvoicesTopicRecorder {
         if (!parsed.success) throw parsed.error;
         if (this.seen.has(parsed.event.eventId)) return;
         this.seen.add(parsed.event.eventId);
-        this.events.push({ ...(parsed.event as unknown as InvoicesTopicEvent), eventId: parsed.event.eventId, key: String(message.key), offset: message.offset, partition });
+        this.events.push({ ...(parsed.event as unknown as InvoicesTopicEvent & Pick<EventEnvelope, 'schemaVersion' | 'metadata'>), eventId: parsed.event.eventId, key: String(message.key), offset: message.offset, partition });
       },
     });
   }
@@ -168,6 +168,15 @@ export class InvoicingServiceUnderTest {
   /** Plays the subscription service. */
   async publishServices(...events: EventEnvelope[]): Promise<void> {
     await this.producer.publish(this.servicesTopic, events);
+  }
+
+  /**
+   * Publishes again, as the outbox relay does after a crash between producing and saving its
+   * checkpoint, events this service published: the same envelopes, later in the partition.
+   */
+  async publishAgain(...events: readonly PublishedInvoicingEvent[]): Promise<void> {
+    const envelopes: EventEnvelope[] = events.map(({ eventId, type, schemaVersion, data, metadata }) => ({ eventId, type, schemaVersion, data, metadata }));
+    await this.producer.publish(this.invoicesTopic.topic, envelopes);
   }
 
   query<Row>(sql: string, parameters: unknown[] = []): Promise<Row[]> {

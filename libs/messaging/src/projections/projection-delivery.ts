@@ -82,11 +82,18 @@ export class ProjectionDelivery<E extends EventEnvelope> implements DeliveryTarg
     return { kind: 'seek', offset: next.toString() };
   }
 
-  /** The events not applied before, each once, in log order. */
+  /**
+   * The events not applied before, each once, in log order; those the projection does not
+   * deduplicate all pass (no look-up at all when none of the run is deduplicated).
+   */
   private async firstDeliveries(manager: EntityManager, events: ConsumedEvent<E>[]): Promise<ConsumedEvent<E>[]> {
-    if (this.projection.deduplicateByEventId === false || events.length === 0) return events;
-    const fresh = await recordProcessedEvents(manager, this.projection.name, [...new Set(events.map((e) => e.eventId.toLowerCase()))]);
-    return events.filter((event) => fresh.delete(event.eventId.toLowerCase()));
+    const policy = this.projection.deduplicateByEventId ?? true;
+    if (policy === false || events.length === 0) return events;
+    const deduplicated = policy === true ? () => true : policy;
+    const checked = events.filter(deduplicated);
+    if (checked.length === 0) return events;
+    const fresh = await recordProcessedEvents(manager, this.projection.name, [...new Set(checked.map((e) => e.eventId.toLowerCase()))]);
+    return events.filter((event) => !deduplicated(event) || fresh.delete(event.eventId.toLowerCase()));
   }
 
   private transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {

@@ -16,10 +16,13 @@ export interface Projection<E extends EventEnvelope = EventEnvelope> extends Eve
   readonly readModelTables: readonly string[];
   /**
    * Also skip events whose id it applied already (the outbox relay publishes at least once, so
-   * one event can sit at two offsets). Default true; turn off only when `project` is
-   * idempotent by itself (upserts of absolute values).
+   * one event can sit at two offsets): every event (true, the default), none (false), or those
+   * the function picks. Leave out only events whose effect a second copy cannot change, however
+   * late it comes: an insert that ignores a row already there, an update guarded by a state it
+   * leaves (unpaid → paid). An absolute write is not enough when a late copy could set a row back
+   * for a while. Each event left out saves a processed_events row and its index entry.
    */
-  readonly deduplicateByEventId?: boolean;
+  readonly deduplicateByEventId?: boolean | ((event: ConsumedEvent<E>) => boolean);
   /**
    * Writes the read model for events of one partition, in log order, with the transaction's
    * manager. Must be deterministic (time from `metadata.occurredAt`, never `now()`) so that a

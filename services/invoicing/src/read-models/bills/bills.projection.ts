@@ -109,6 +109,13 @@ export class BillsProjection implements Projection<InvoicesTopicEnvelope> {
   readonly handles: Handled['type'][] = ['InvoiceIssued', 'InvoicePaid', 'InvoicePaymentFailed', 'CreditNoteIssued', 'CreditNoteRefunded'];
   readonly readModelTables = ['bills'];
   readonly topics: readonly string[];
+  /**
+   * A second copy of an issue or a payment, however late, cannot change a bill: the insert ignores
+   * a row already there, and the payment only moves an unpaid bill (none goes back to unpaid). So
+   * the two events of every invoice paid take no processed_events row. Failures and credit notes
+   * are looked up: a late failure would set the last failure back, a credit note adds up.
+   */
+  readonly deduplicateByEventId = (event: BillsEvent): boolean => event.type !== 'InvoiceIssued' && event.type !== 'InvoicePaid';
 
   constructor(@Inject(INVOICING_SETTINGS) settings: InvoicingSettings) {
     this.topics = [settings.topics.invoices];
