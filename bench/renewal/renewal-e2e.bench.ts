@@ -72,7 +72,8 @@ async function vacuumAnalyze(databaseUrl: string): Promise<void> {
  * Writes out what the seed dirtied before the run begins: a million services seeded are about a
  * gigabyte of pages and WAL, which the checkpointer would otherwise still be writing during the
  * run, on the same two cores. The services not due have been there for months in the situation
- * the bench stands for. Needs a superuser or pg_checkpoint; without, the run starts anyway.
+ * the bench stands for. One for the whole cluster, so for all four databases. Needs a superuser
+ * or pg_checkpoint; without, the run starts anyway.
  */
 async function checkpoint(databaseUrl: string): Promise<void> {
   await onDatabase(databaseUrl, (client) => client.query('CHECKPOINT')).catch((error: Error) => say(`  (no CHECKPOINT before the run: ${error.message})`));
@@ -279,9 +280,9 @@ async function main(): Promise<void> {
   // a baseline run again at the end measures how far this machine's speed moved meanwhile (a
   // shared machine can lose a third of it for minutes): the others are held to the baselines'
   // mean, and a drift beyond the tolerance itself leaves flatness undecided rather than judged
-  const baselines = scenarios.filter(({ notDue }) => notDue === 0);
-  const reference = baselines.length > 0 ? baselines.reduce((sum, { runSeconds }) => sum + runSeconds, 0) / baselines.length : baseline.runSeconds;
-  const drift = baselines.length > 1 ? round(Math.max(...baselines.map(({ runSeconds }) => runSeconds)) / Math.min(...baselines.map(({ runSeconds }) => runSeconds)), 2) : undefined;
+  const baselines = scenarios.filter(({ notDue }) => notDue === 0).map(({ runSeconds }) => runSeconds);
+  const reference = baselines.length > 0 ? baselines.reduce((sum, seconds) => sum + seconds, 0) / baselines.length : baseline.runSeconds;
+  const drift = baselines.length > 1 ? round(Math.max(...baselines) / Math.min(...baselines), 2) : undefined;
   const flatness = scenarios.map(({ notDue, runSeconds }) => ({ notDue, runSecondsVsBaseline: round(runSeconds / reference, 2) }));
   const flat = flatness.every(({ runSecondsVsBaseline }) => runSecondsVsBaseline <= TARGET.runTimeWithin);
   const decided = drift === undefined || drift <= TARGET.runTimeWithin;

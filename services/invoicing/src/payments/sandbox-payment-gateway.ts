@@ -197,10 +197,7 @@ export class SandboxPaymentGateway implements PaymentGateway {
   }
 
   async findCharge(idempotencyKey: string): Promise<ChargeOutcome | undefined> {
-    const { rows } = await this.pool.query<ChargeRow>(
-      `SELECT charge_id, status, failure_reason, currency, amount FROM payment_gateway_sandbox.charges WHERE idempotency_key = $1`,
-      [idempotencyKey],
-    );
+    const { rows } = await runStatement<ChargeRow>(this.pool, findChargesStatement, [[idempotencyKey]]);
     return rows[0] ? outcomeOfCharge(rows[0]) : undefined;
   }
 }
