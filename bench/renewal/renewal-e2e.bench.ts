@@ -8,7 +8,8 @@
 // services that are not due are seeded straight into subscription's and renewal's stores (with
 // those two stopped: not-due-services.ts), and the run's time must stay within 20 % of the first
 // scenario's. Each scenario runs on a platform of its own. Prints renewals/s, p50/p99 due →
-// renewed and the CPU each process spent per renewal, writes bench/results/renewal-e2e.json.
+// renewed, the CPU each process spent and the write-ahead log written per renewal, writes
+// bench/results/renewal-e2e.json.
 //
 //   npm run bench:renewal:e2e   (BENCH_RENEWAL_E2E_DUE, default 10000; BENCH_RENEWAL_E2E_MULTIPLES,
 //                                default 0; BENCH_PROFILE_DIR; BENCH_NODE_OPTIONS)
@@ -79,6 +80,20 @@ async function checkpoint(databaseUrl: string): Promise<void> {
   await onDatabase(databaseUrl, (client) => client.query('CHECKPOINT')).catch((error: Error) => say(`  (no CHECKPOINT before the run: ${error.message})`));
 }
 
+/**
+ * Where the cluster's write-ahead log stands: the difference over a run is every byte the four
+ * databases wrote (rows, index entries, row locks, commits), exact whatever the machine's speed,
+ * so a change that saves writes shows here even when the rate's noise hides it. Nothing else
+ * writes to this cluster during the bench.
+ */
+async function walPosition(databaseUrl: string): Promise<string> {
+  return onDatabase(databaseUrl, async (client) => (await client.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0].lsn);
+}
+
+async function walBytesSince(databaseUrl: string, from: string): Promise<number> {
+  return onDatabase(databaseUrl, async (client) => Number((await client.query<{ bytes: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1) AS bytes', [from])).rows[0].bytes));
+}
+
 async function count(databaseUrl: string, sql: string): Promise<number> {
   return onDatabase(databaseUrl, async (client) => Number((await client.query<{ n: string }>(sql)).rows[0].n));
 }
@@ -120,6 +135,8 @@ type Scenario = Readonly<{
   renewalsPerSecond: number;
   latencyMs: Readonly<{ p50: number; p90: number; p99: number; max: number }>;
   paidRenewalInvoices: number;
+  /** Write-ahead log the cluster wrote during the run, per renewal. */
+  walBytesPerRenewal: number;
   cpu: CpuUsage | undefined;
 }>;
 
@@ -232,6 +249,7 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
     });
 
     const window = new CpuWindow(Object.fromEntries((['order', 'subscription', 'renewal', 'invoicing'] as const).map((name) => [name, platform.pidOf(name)])));
+    const walFrom = await walPosition(platform.databaseUrl('renewal'));
     const due = performance.now();
     await moveClock(RUN_AT);
     let reported = 0;
@@ -246,6 +264,7 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
       { timeoutMs: RENEWAL_TIMEOUT_MS, intervalMs: 100, description: `${DUE} services renewed` },
     );
     const cpu = window.close(DUE);
+    const walBytes = await walBytesSince(platform.databaseUrl('renewal'), walFrom);
     const latencies = [...renewedAt.values()].map((at) => at - due).sort((a, b) => a - b);
     const seconds = latencies[latencies.length - 1] / 1000;
     const paidRenewalInvoices = await count(platform.databaseUrl('invoicing'), "SELECT count(*) AS n FROM bills WHERE category = 'autorenew' AND status = 'paid'").catch(() => -1);
@@ -256,11 +275,13 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
       renewalsPerSecond: round(DUE / seconds),
       latencyMs: { p50: Math.round(percentile(latencies, 0.5)), p90: Math.round(percentile(latencies, 0.9)), p99: Math.round(percentile(latencies, 0.99)), max: Math.round(latencies[latencies.length - 1]) },
       paidRenewalInvoices,
+      walBytesPerRenewal: Math.round(walBytes / DUE),
       cpu,
     };
     say(`  renewed ${DUE} services in ${scenario.runSeconds} s: ${scenario.renewalsPerSecond} renewals/s end to end`);
     say(`  due → renewed: p50 ${scenario.latencyMs.p50} ms, p90 ${scenario.latencyMs.p90} ms, p99 ${scenario.latencyMs.p99} ms, max ${scenario.latencyMs.max} ms; paid renewal invoices: ${paidRenewalInvoices}`);
     say(`  ${describeCpuUsage(cpu, 'renewal')}`);
+    say(`  write-ahead log per renewal: ${round(scenario.walBytesPerRenewal / 1024)} KB`);
     return scenario;
   } finally {
     await watcher.disconnect().catch(() => undefined);
