@@ -30,7 +30,7 @@ describe('PostgreSQL event store', () => {
 
   it('is created by TypeORM migrations recorded in typeorm_migrations', async () => {
     const { rows } = await database.pool.query<{ name: string }>('SELECT name FROM typeorm_migrations ORDER BY id');
-    expect(rows.map((row) => row.name)).toEqual(['CreateEventStore1700000000000', 'CreateOutboxCheckpoints1700000000001', 'CreateSnapshots1700000000002']);
+    expect(rows.map((row) => row.name)).toEqual(['CreateEventStore1700000000000', 'CreateOutboxCheckpoints1700000000001', 'CreateSnapshots1700000000002', 'KeyEventsByGlobalOrder1700000000003']);
     const { rows: columns } = await database.pool.query<{ column_name: string; data_type: string }>(
       `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'event_store' AND table_name = 'events'`,
     );
@@ -41,6 +41,15 @@ describe('PostgreSQL event store', () => {
       data: 'jsonb',
       metadata: 'jsonb',
     });
+  });
+
+  it('is keyed by the global order, with one index per way it is read and no other', async () => {
+    const { rows } = await database.pool.query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE schemaname = 'event_store' AND tablename = 'events' ORDER BY indexname`);
+    expect(rows.map((row) => row.indexdef.replace(/^.* USING btree /, ''))).toEqual(['(event_id)', '(transaction_id, global_position)', '(stream_id, stream_version)']);
+    const { rows: key } = await database.pool.query<{ name: string }>(
+      `SELECT conname AS name FROM pg_constraint WHERE conrelid = 'event_store.events'::regclass AND contype = 'p'`,
+    );
+    expect(key).toEqual([{ name: 'events_global_order' }]);
   });
 
   it('stores every event of a large append in one transaction, over several INSERT statements', async () => {

@@ -17,7 +17,7 @@ export type { Reaction, ReactionIdempotency } from './reactions/reaction';
 export { EventProducer, type EventProducerOptions } from './producing/event-producer';
 export { TopicProvisioner, type TopicDefaults, type TopicProvisioning, type TopicSpec } from './topics/topic-provisioner';
 export { MessagingMetrics, type MessageOutcome } from './metrics/messaging-metrics';
-export { CreateMessagingTables1760000000000, messagingMigrations } from './database/messaging-migrations';
+export { CreateMessagingTables1760000000000, IndexProcessedEventsAgeByBlockRange1760000000002, messagingMigrations } from './database/messaging-migrations';
 
 export {
   MessagingRuntime,

@@ -41,6 +41,13 @@ describe('pruning processed event ids', () => {
       ])
     )[0].n;
 
+  it('finds the ids by age through a block-range index, which costs recording an id no index entry', async () => {
+    const rows: { indexdef: string }[] = await store.dataSource.query(
+      `SELECT indexdef FROM pg_indexes WHERE tablename = 'processed_events' AND indexname = 'processed_events_processed_at'`,
+    );
+    expect(rows.map((row) => row.indexdef)).toEqual([expect.stringContaining('USING brin (processed_at)')]);
+  });
+
   it('deletes only the given consumers’ ids past the retention, in statements of the batch size', async () => {
     const projection = `projection-${randomUUID().slice(0, 8)}`;
     const reaction = `reaction-${randomUUID().slice(0, 8)}`;

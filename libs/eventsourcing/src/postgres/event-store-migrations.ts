@@ -2,7 +2,7 @@
 // its own migration list, and its migrations table (typeorm_migrations) records them.
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { createOutboxCheckpointsSql, dropOutboxCheckpointsSql } from '../outbox/outbox-sql';
-import { createEventStoreSql, createSnapshotsSql, dropEventStoreSql, dropSnapshotsSql } from './event-store-sql';
+import { createEventStoreSql, createSnapshotsSql, dropEventStoreSql, dropSnapshotsSql, keyEventsByGlobalOrderSql, unkeyEventsByGlobalOrderSql } from './event-store-sql';
 
 async function run(runner: QueryRunner, statements: readonly string[]): Promise<void> {
   for (const statement of statements) await runner.query(statement);
@@ -27,4 +27,10 @@ export class CreateSnapshots1700000000002 implements MigrationInterface {
   down = (runner: QueryRunner) => run(runner, dropSnapshotsSql);
 }
 
-export const eventStoreMigrations = [CreateEventStore1700000000000, CreateOutboxCheckpoints1700000000001, CreateSnapshots1700000000002];
+export class KeyEventsByGlobalOrder1700000000003 implements MigrationInterface {
+  name = 'KeyEventsByGlobalOrder1700000000003';
+  up = (runner: QueryRunner) => run(runner, keyEventsByGlobalOrderSql);
+  down = (runner: QueryRunner) => run(runner, unkeyEventsByGlobalOrderSql);
+}
+
+export const eventStoreMigrations = [CreateEventStore1700000000000, CreateOutboxCheckpoints1700000000001, CreateSnapshots1700000000002, KeyEventsByGlobalOrder1700000000003];

@@ -26,6 +26,22 @@ export const createEventStoreSql = [
 export const dropEventStoreSql = [`DROP TABLE event_store.events`];
 
 /**
+ * The global log's reading order as the table's key: global_position alone is looked up by no
+ * statement, so its own index only cost every append one more index entry. Its sequence still
+ * numbers the events, and (transaction_id, global_position) is as unique as global_position.
+ */
+export const keyEventsByGlobalOrderSql = [
+  `DROP INDEX event_store.events_global_order`,
+  `ALTER TABLE event_store.events DROP CONSTRAINT events_pkey,
+     ADD CONSTRAINT events_global_order PRIMARY KEY (transaction_id, global_position)`,
+];
+
+export const unkeyEventsByGlobalOrderSql = [
+  `ALTER TABLE event_store.events DROP CONSTRAINT events_global_order, ADD CONSTRAINT events_pkey PRIMARY KEY (global_position)`,
+  `CREATE INDEX events_global_order ON event_store.events (transaction_id, global_position)`,
+];
+
+/**
  * One snapshot per stream: its state folded to a version, in the shape `kind` names (a decider's
  * state and the version of that shape). A shortcut to the state, never the truth: the events after
  * it are read and folded on, and a snapshot of another kind is no snapshot at all.
