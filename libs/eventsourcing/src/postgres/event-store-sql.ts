@@ -29,6 +29,8 @@ export const dropEventStoreSql = [`DROP TABLE event_store.events`];
  * The global log's reading order as the table's key: global_position alone is looked up by no
  * statement, so its own index only cost every append one more index entry. Its sequence still
  * numbers the events, and (transaction_id, global_position) is as unique as global_position.
+ * Building the key locks the table against appends for as long as the build takes: on a large
+ * store, run it in a quiet hour (the outbox and the consumers catch up after).
  */
 export const keyEventsByGlobalOrderSql = [
   `DROP INDEX event_store.events_global_order`,
