@@ -100,7 +100,12 @@ describe('invoice numbering', () => {
     let baseUrl = '';
     const log: string[] = [];
 
-    const launch = async () => {
+    /**
+     * The first process waits long for the charges whose response is lost (it is killed before it
+     * would ask the gateway), so that the crash leaves them in flight; the restarted one settles
+     * them after 3 s.
+     */
+    const launch = async (outcomeTimeoutMs = 3_000) => {
       const port = await freePort();
       baseUrl = `http://127.0.0.1:${port}`;
       running = startServiceProcess(entryPoint, {
@@ -113,7 +118,7 @@ describe('invoice numbering', () => {
         KAFKA_TOPIC_PREFIX: prefix,
         INVOICE_SERIES_SHARDS: '4',
         PAYMENT_RECONCILIATION_INTERVAL_MS: '250',
-        PAYMENT_OUTCOME_TIMEOUT_MS: '3000',
+        PAYMENT_OUTCOME_TIMEOUT_MS: String(outcomeTimeoutMs),
         // the killed process's consumers are given up after this, not the default 30 s
         KAFKA_CONSUMER_SESSION_TIMEOUT_MS: '6000',
       });
@@ -135,7 +140,7 @@ describe('invoice numbering', () => {
     beforeAll(async () => {
       database = await createTestDatabase('invoicing_crash');
       client = new Client({ connectionString: database.url });
-      await launch();
+      await launch(600_000);
       await client.connect();
     });
 
@@ -169,12 +174,15 @@ describe('invoice numbering', () => {
       }
 
       // a crash in the middle of the run: no shutdown hook, transactions cut where they stand
-      // (with charges whose outcome is unknown: the restarted process must settle them at boot)
+      // (with charges whose outcome is unknown: the restarted process must settle them at boot).
+      // Waits for an attempt whose response is lost: one that succeeds may be settled between
+      // this look and the kill, and the crash would then leave nothing in flight.
+      const lostResponseCustomers = customers.filter((_, index) => index % 4 === 3).map(({ customerId }) => `'${customerId}'`);
       await waitUntil(
         async () =>
           (await count(`SELECT count(*) FROM event_store.events WHERE event_type = 'InvoiceIssued'`)) >= 40 &&
-          (await count(`SELECT count(*) FROM payment_attempts_in_flight`)) > 0,
-        { timeoutMs: 60_000, intervalMs: 20, description: 'the first invoices, and a payment in flight' },
+          (await count(`SELECT count(*) FROM payment_attempts_in_flight WHERE customer_id IN (${lostResponseCustomers.join(', ')})`)) > 0,
+        { timeoutMs: 60_000, intervalMs: 20, description: 'the first invoices, and a payment in flight whose response is lost' },
       );
       running?.child.kill('SIGKILL');
       await running?.exited;
