@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { issueDevelopmentToken } from '@billing/auth';
 import { topics } from '@billing/contracts';
 import { PlatformUnderTest, type PlatformServiceName } from '@billing/service-testing';
-import { startKafkaBroker, testKafka, usesLocalBroker } from '@billing/testing';
+import { startKafkaBroker, testKafka } from '@billing/testing';
 import type { Consumer } from 'kafkajs';
 import { Client } from 'pg';
 import { Temporal } from 'temporal-polyfill';
@@ -219,7 +219,7 @@ let stopping = false;
 
 async function main(): Promise<void> {
   const started = Date.now();
-  if (usesLocalBroker()) await startKafkaBroker();
+  await startKafkaBroker();
   note(`starting order, subscription, renewal and invoicing as processes (databases test_demo_*)…`);
   const platform = await PlatformUnderTest.start({
     services,

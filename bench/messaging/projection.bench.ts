@@ -19,7 +19,7 @@ import {
   type EnvelopeOf,
   type Projection,
 } from '@billing/messaging';
-import { createTestDatabase, startKafkaBroker, testKafka, testKafkaBrokers, uniqueTopicName, usesLocalBroker, waitUntil } from '@billing/testing';
+import { createTestDatabase, startKafkaBroker, testKafka, testKafkaBrokers, uniqueTopicName, waitUntil } from '@billing/testing';
 import { Partitioners } from 'kafkajs';
 import { Column, DataSource, Entity, PrimaryColumn, type EntityManager, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { z } from 'zod';
@@ -122,7 +122,7 @@ function runtimeFor(dataSource: DataSource, groupId: string): MessagingRuntime {
 }
 
 async function main(): Promise<void> {
-  if (usesLocalBroker()) await startKafkaBroker();
+  await startKafkaBroker();
   const database = await createTestDatabase('bench_messaging');
   const dataSource = new DataSource({
     type: 'postgres',

@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { issueDevelopmentToken } from '@billing/auth';
 import { topics } from '@billing/contracts';
 import { PlatformUnderTest } from '@billing/service-testing';
-import { startKafkaBroker, testKafka, testKafkaBrokers, usesLocalBroker } from '@billing/testing';
+import { startKafkaBroker, testKafka, testKafkaBrokers } from '@billing/testing';
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import { CpuWindow, describeCpuUsage } from '../cpu-usage';
 
@@ -266,7 +266,7 @@ async function burstRun(platform: PlatformUnderTest, watcher: DeliveryWatcher, c
 }
 
 async function main(): Promise<void> {
-  if (usesLocalBroker()) await startKafkaBroker();
+  await startKafkaBroker();
   process.stdout.write('starting order and invoicing as processes…\n');
   // BENCH_PROFILE_DIR: each service writes a V8 CPU profile there when it stops
   const profile: Record<string, string> = process.env.BENCH_PROFILE_DIR ? { CPU_PROFILE_DIR: process.env.BENCH_PROFILE_DIR } : {};

@@ -22,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { issueDevelopmentToken } from '@billing/auth';
 import { topics } from '@billing/contracts';
 import { PlatformUnderTest } from '@billing/service-testing';
-import { startKafkaBroker, testKafka, usesLocalBroker, waitUntil } from '@billing/testing';
+import { startKafkaBroker, testKafka, waitUntil } from '@billing/testing';
 import type { Admin } from 'kafkajs';
 import { Client } from 'pg';
 import { CpuWindow, describeCpuUsage, type CpuUsage } from '../cpu-usage';
@@ -291,7 +291,7 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
 }
 
 async function main(): Promise<void> {
-  if (usesLocalBroker()) await startKafkaBroker();
+  await startKafkaBroker();
   const profile: Record<string, string> = process.env.BENCH_PROFILE_DIR ? { CPU_PROFILE_DIR: process.env.BENCH_PROFILE_DIR } : {};
   if (process.env.BENCH_NODE_OPTIONS) profile.NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS;
   say(`renewal run end to end: ${DUE} services due, four services as processes`);

@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { topics } from '@billing/contracts';
 import { AdjustableClock, CLOCK, createServiceApp, loadConfig, topicName } from '@billing/platform';
-import { createTestDatabase, startKafkaBroker, testKafka, testKafkaBrokers, usesLocalBroker, waitUntil } from '@billing/testing';
+import { createTestDatabase, startKafkaBroker, testKafka, testKafkaBrokers, waitUntil } from '@billing/testing';
 import { Temporal } from 'temporal-polyfill';
 import { DataSource } from 'typeorm';
 import { renewalService } from '../../services/renewal/src/service';
@@ -151,7 +151,7 @@ async function runScenario(multiple: number): Promise<Scenario> {
 }
 
 async function main(): Promise<void> {
-  if (usesLocalBroker()) await startKafkaBroker();
+  await startKafkaBroker();
   const scenarios: Scenario[] = [];
   for (const multiple of SCENARIOS) scenarios.push(await runScenario(multiple));
   const [baseline] = scenarios;

@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { issueDevelopmentToken } from '@billing/auth';
 import { createServiceApp, loadConfig } from '@billing/platform';
-import { createTestDatabase, startKafkaBroker, testKafkaBrokers, usesLocalBroker, waitUntil } from '@billing/testing';
+import { createTestDatabase, startKafkaBroker, testKafkaBrokers, waitUntil } from '@billing/testing';
 import { DataSource } from 'typeorm';
 import { subscriptionService } from '../../services/subscription/src/service';
 
@@ -39,7 +39,7 @@ function exportOf(count: number): string {
 }
 
 async function main(): Promise<void> {
-  if (usesLocalBroker()) await startKafkaBroker();
+  await startKafkaBroker();
   const database = await createTestDatabase('subscription_import_bench');
   const config = loadConfig(subscriptionService.configSchema, {
     NODE_ENV: 'test',

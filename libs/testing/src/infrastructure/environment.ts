@@ -10,8 +10,3 @@ export function testDatabaseUrl(): string {
 export function testKafkaBrokers(): string[] {
   return (process.env.KAFKA_BROKERS ?? DEFAULT_KAFKA_BROKERS).split(',').map((b) => b.trim());
 }
-
-/** True when the tests run against the broker the project starts itself (not an external cluster). */
-export function usesLocalBroker(): boolean {
-  return !process.env.KAFKA_BROKERS;
-}
