@@ -22,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { issueDevelopmentToken } from '@billing/auth';
 import { topics } from '@billing/contracts';
 import { PlatformUnderTest } from '@billing/service-testing';
-import { startKafkaBroker, testKafka, waitUntil } from '@billing/testing';
+import { startKafkaBroker, testKafka, waitForConsumerCatchUp, waitUntil } from '@billing/testing';
 import type { Admin } from 'kafkajs';
 import { Client } from 'pg';
 import { CpuWindow, describeCpuUsage, type CpuUsage } from '../cpu-usage';
@@ -151,7 +151,8 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
     serviceEnv: { renewal: { RENEWAL_SCHEDULER_INTERVAL_MS: '200' } },
   });
   const kafka = testKafka('bench-renewal-e2e');
-  const watcher = kafka.consumer({ groupId: `bench-renewal-e2e-${randomUUID()}`, maxWaitTimeInMs: 50 });
+  const watcherGroup = `bench-renewal-e2e-${randomUUID()}`;
+  const watcher = kafka.consumer({ groupId: watcherGroup, maxWaitTimeInMs: 50 });
   const admin = kafka.admin();
   try {
     const operator = await issueDevelopmentToken('bench-operator', { roles: ['operator'] });
@@ -237,15 +238,12 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
     // then not part of the run's time or CPU
     const renewedAt = new Map<string, number>();
     const servicesTopic = platform.topic(topics.services);
-    const endOffsets = new Map((await admin.fetchTopicOffsets(servicesTopic)).map(({ partition, high }) => [partition, Number(high)]));
-    const readUpTo = new Map<number, number>();
     await watcher.connect();
     await watcher.subscribe({ topic: servicesTopic, fromBeginning: true });
     await watcher.run({
       partitionsConsumedConcurrently: 4,
       eachBatch: async ({ batch }) => {
         const at = performance.now();
-        readUpTo.set(batch.partition, Number(batch.lastOffset()) + 1);
         for (const message of batch.messages) {
           const envelope = JSON.parse(String(message.value)) as { type: string; data: { serviceId: string; expirationDate: string } };
           if (envelope.type === 'ServiceExpirationExtended' && envelope.data.expirationDate === RENEWED_EXPIRATION && !renewedAt.has(envelope.data.serviceId)) {
@@ -255,11 +253,7 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
       },
     });
 
-    await waitUntil(() => [...endOffsets].every(([partition, end]) => end === 0 || (readUpTo.get(partition) ?? 0) >= end), {
-      timeoutMs: 120_000,
-      intervalMs: 50,
-      description: 'the watcher at the end of the services topic',
-    });
+    await waitForConsumerCatchUp(admin, watcherGroup, servicesTopic, 120_000);
 
     const window = new CpuWindow(Object.fromEntries((['order', 'subscription', 'renewal', 'invoicing'] as const).map((name) => [name, platform.pidOf(name)])));
     const walFrom = await walPosition(platform.databaseUrl('renewal'));
