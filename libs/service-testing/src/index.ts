@@ -3,6 +3,7 @@
 export * from './kcat';
 export * from './memory-limit';
 export * from './platform-under-test';
+export * from './ports';
 export * from './service-health-suite';
 export * from './service-process';
 export * from './authorization-suite';

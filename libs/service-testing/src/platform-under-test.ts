@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { createTestDatabase, testKafkaBrokers, waitUntil, type TestDatabase } from '@billing/testing';
 import { memoryLimit, parseMemoryQuantity } from './memory-limit';
-import { freePort, startServiceProcess, type RunningService } from './service-process';
+import { freePort } from './ports';
+import { startServiceProcess, type RunningService } from './service-process';
 
 export type PlatformServiceName = 'order' | 'subscription' | 'renewal' | 'invoicing';
 

@@ -14,7 +14,8 @@ import {
   waitUntil,
   type TestDatabase,
 } from '@billing/testing';
-import { freePort, runServiceProcess, startServiceProcess } from './service-process';
+import { freePort } from './ports';
+import { runServiceProcess, startServiceProcess } from './service-process';
 
 interface HealthReport {
   status: string;

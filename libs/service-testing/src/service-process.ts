@@ -1,7 +1,6 @@
 // Runs a service's real entry point (main.ts) as a child process, the way `npm start` and a
 // container do, to observe what an operator sees: its exit code, its stderr, its signals.
 import { spawn, type ChildProcess } from 'node:child_process';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import type { MemoryLimit } from './memory-limit';
 
@@ -57,16 +56,4 @@ export async function runServiceProcess(
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** A TCP port nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

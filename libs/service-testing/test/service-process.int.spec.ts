@@ -1,5 +1,4 @@
-import * as net from 'node:net';
-import { freePort, runServiceProcess, startServiceProcess } from '../src';
+import { runServiceProcess, startServiceProcess } from '../src';
 
 const entryPoint = require.resolve('./fixtures/exits-with.ts');
 
@@ -19,12 +18,5 @@ describe('service processes', () => {
     const running = startServiceProcess(entryPoint, {});
     running.child.kill('SIGTERM');
     expect((await running.exited).signal).toBe('SIGTERM');
-  });
-
-  it('finds a port nothing listens on', async () => {
-    const port = await freePort();
-    const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    server.close();
   });
 });
