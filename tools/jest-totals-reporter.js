@@ -19,7 +19,7 @@ class TotalsReporter {
       const file = path.relative(root, suite.testFilePath);
       const tests = suite.testResults
         .filter((t) => t.status === 'failed')
-        .map((t) => `${file} › ${t.fullName} — ${firstLine(t.failureMessages[0])}`);
+        .map((t) => `${file} › ${t.fullName} — ${summary(t.failureMessages[0], suite.testFilePath)}`);
       return tests.length === 0 && suite.testExecError ? [`${file} — ${firstLine(suite.testExecError.message)}`] : tests;
     });
     fs.writeFileSync(
@@ -34,6 +34,20 @@ class TotalsReporter {
       }),
     );
   }
+}
+
+/**
+ * The failure in one line: its first line, the Expected/Received pair of a matcher, and where in
+ * the test file it was thrown, so the end of a CI log alone says which assertion failed.
+ */
+function summary(text, testFilePath) {
+  // eslint-disable-next-line no-control-regex
+  const lines = String(text ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim());
+  const pick = (prefix) => lines.find((l) => l.startsWith(prefix));
+  const values = [pick('Expected:'), pick('Received:')].filter(Boolean).map((l) => l.slice(0, 120));
+  const frame = lines.find((l) => l.startsWith('at ') && l.includes(testFilePath));
+  const at = frame?.match(/:(\d+):\d+\)?$/);
+  return [firstLine(text), ...values, at ? `(line ${at[1]})` : ''].filter(Boolean).join(' ');
 }
 
 function firstLine(text) {

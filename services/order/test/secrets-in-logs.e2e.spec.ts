@@ -59,7 +59,14 @@ async function call<T = Record<string, unknown>>(name: Name, method: string, rou
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
   const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : {}) as T };
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as T, text };
+}
+
+/** A call that must answer `status`; otherwise the failure names the call and what it answered. */
+async function expectAnswer<T = Record<string, unknown>>(status: number, name: Name, method: string, route: string, options: Parameters<typeof call>[3]) {
+  const answer = await call<T>(name, method, route, options);
+  if (answer.status !== status) throw new Error(`${method} ${route} on ${name} answered ${answer.status}, not ${status}: ${answer.text.slice(0, 500)}`);
+  return answer;
 }
 
 beforeAll(async () => {
@@ -112,25 +119,23 @@ it('no secret of a whole customer journey appears in any log line of any service
   const forged = await sign(customerId, { key: secret('another-key-that-is-long-enough-to-sign') });
 
   // the account, a card by its gateway token, and a card number the API refuses
-  expect((await call('invoicing', 'PUT', '/me', {
+  await expectAnswer(200, 'invoicing', 'PUT', '/me', {
     token,
     body: { subsidiary: 'FR', name: 'Camille Martin', postalAddress: { lines: ['1 rue de la Paix'], postalCode: '75002', city: 'Paris' }, country: 'FR', email: 'camille@example.org' },
-  })).status).toBe(200);
-  const method = await call<{ paymentMethodId: string }>('invoicing', 'POST', '/me/payment/method', { token, body: { type: 'card', token: secrets.cardToken, default: true } });
-  expect(method.status).toBe(201);
-  expect((await call('invoicing', 'POST', '/me/payment/method', { token, body: { type: 'card', token: secrets.cardNumber, label: `Visa ${secrets.cardNumber}` } })).status).toBe(400);
+  });
+  const method = await expectAnswer<{ paymentMethodId: string }>(201, 'invoicing', 'POST', '/me/payment/method', { token, body: { type: 'card', token: secrets.cardToken, default: true } });
+  await expectAnswer(400, 'invoicing', 'POST', '/me/payment/method', { token, body: { type: 'card', token: secrets.cardNumber, label: `Visa ${secrets.cardNumber}` } });
 
   // refused callers: an expired and a forged token
-  expect((await call('order', 'GET', '/orders', { token: expired })).status).toBe(401);
-  expect((await call('invoicing', 'GET', '/me/bill', { token: forged })).status).toBe(401);
+  await expectAnswer(401, 'order', 'GET', '/orders', { token: expired });
+  await expectAnswer(401, 'invoicing', 'GET', '/me/bill', { token: forged });
 
   // a one-click order, charged to the card and delivered, becomes a service
-  const placed = await call<{ orderId: string }>('order', 'POST', '/orders', {
+  const placed = await expectAnswer<{ orderId: string }>(201, 'order', 'POST', '/orders', {
     token,
     headers: { 'idempotency-key': randomUUID() },
     body: { subsidiary: 'FR', items: [{ planCode: 'web-hosting-pro', period: 'P1Y', quantity: 1 }], autoPay: true, paymentMethodId: method.body.paymentMethodId },
   });
-  expect(placed.status).toBe(201);
   await waitForValue(async () => (await call<{ status: string }>('order', 'GET', `/orders/${placed.body.orderId}/status`, { token })).body.status, (status) => status === 'delivered', {
     timeoutMs: 90_000,
     description: 'the order to be delivered',
@@ -143,14 +148,14 @@ it('no secret of a whole customer journey appears in any log line of any service
   const serviceId = services[0].serviceId;
 
   // terminated with the token the notification carries
-  expect((await call('subscription', 'POST', `/services/${serviceId}/terminate`, { token })).status).toBe(202);
+  await expectAnswer(202, 'subscription', 'POST', `/services/${serviceId}/terminate`, { token });
   const terminationToken = await waitForValue(
     async () => readTopicWithKcat(`${topicPrefix}.billing.services.v1`).find((message) => message.type === 'ServiceTerminationRequested')?.data.token as string | undefined,
     (found) => found !== undefined,
     { timeoutMs: 30_000, description: 'the termination notification' },
   );
-  expect((await call('subscription', 'POST', `/services/${serviceId}/confirmTermination`, { token, body: { token: `${terminationToken}x`, reason: 'TOO_EXPENSIVE' } })).status).toBe(422);
-  expect((await call('subscription', 'POST', `/services/${serviceId}/confirmTermination`, { token, body: { token: terminationToken, reason: 'TOO_EXPENSIVE' } })).status).toBe(200);
+  await expectAnswer(422, 'subscription', 'POST', `/services/${serviceId}/confirmTermination`, { token, body: { token: `${terminationToken}x`, reason: 'TOO_EXPENSIVE' } });
+  await expectAnswer(200, 'subscription', 'POST', `/services/${serviceId}/confirmTermination`, { token, body: { token: terminationToken, reason: 'TOO_EXPENSIVE' } });
 
   // then: the logs, every line of every process
   await new Promise((resolve) => setTimeout(resolve, 1_000));
