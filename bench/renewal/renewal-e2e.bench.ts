@@ -12,7 +12,8 @@
 // bench/results/renewal-e2e.json.
 //
 //   npm run bench:renewal:e2e   (BENCH_RENEWAL_E2E_DUE, default 10000; BENCH_RENEWAL_E2E_MULTIPLES,
-//                                default 0; BENCH_PROFILE_DIR; BENCH_NODE_OPTIONS)
+//                                default 0; BENCH_PROFILE_DIR; BENCH_NODE_OPTIONS; BENCH_WAL_DETAIL=1
+//                                for the log's full-page images by relation)
 //   npm run bench:renewal       (the scheduler alone, then this with multiples 0, 10 and 100)
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -39,6 +40,8 @@ const EXPIRATION = '2027-05-19';
 const RENEWED_EXPIRATION = '2027-06-19';
 const TARGET = { renewalsPerSecond: 1_000, runTimeWithin: 1.2 };
 const RENEWAL_TIMEOUT_MS = 1_800_000;
+/** Whether to read the run's write-ahead log for its full-page images, by relation (slower). */
+const WAL_DETAIL = process.env.BENCH_WAL_DETAIL === '1';
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 const percentile = (sorted: number[], fraction: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
@@ -94,6 +97,50 @@ async function walBytesSince(databaseUrl: string, from: string): Promise<number>
   return onDatabase(databaseUrl, async (client) => Number((await client.query<{ bytes: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1) AS bytes', [from])).rows[0].bytes));
 }
 
+/** The full-page images of a run's write-ahead log, per renewal (BENCH_WAL_DETAIL=1). */
+type FullPageImages = Readonly<{ bytesPerRenewal: number; perRenewal: number; perRenewalByRelation: Record<string, number> }>;
+
+/**
+ * The first change to a page after a checkpoint writes the whole page to the log. An index keyed
+ * by random ids (UUIDs, hashes) spreads a run's keys over as many leaf pages as it has keys once it
+ * is large, so each such index costs about a page image per renewal among a million services, and
+ * a handful among ten thousand: this names the indexes, where the log's total only grows. Reads
+ * the log with pg_walinspect (PostgreSQL 15, a superuser), from any of the four databases since
+ * the cluster's log is one; the relations are named from each service's database.
+ */
+async function fullPageImagesSince(platform: PlatformUnderTest, from: string): Promise<FullPageImages> {
+  const relations = new Map<string, string>();
+  for (const name of ['order', 'subscription', 'renewal', 'invoicing'] as const) {
+    await onDatabase(platform.databaseUrl(name), async (client) => {
+      const { rows } = await client.query<{ key: string; relation: string }>(
+        "SELECT d.oid || '/' || c.relfilenode AS key, c.relname AS relation FROM pg_class c, pg_database d WHERE d.datname = current_database() AND c.relfilenode <> 0",
+      );
+      for (const row of rows) relations.set(row.key, `${name}.${row.relation}`);
+    });
+  }
+  return onDatabase(platform.databaseUrl('renewal'), async (client) => {
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_walinspect');
+    const to = (await client.query<{ lsn: string }>('SELECT pg_current_wal_flush_lsn()::text AS lsn')).rows[0].lsn;
+    const bytes = await client.query<{ bytes: string }>('SELECT coalesce(sum(fpi_size), 0) AS bytes FROM pg_get_wal_stats($1::pg_lsn, $2::pg_lsn)', [from, to]);
+    // a record names its blocks as `rel <tablespace>/<database>/<relfilenode> fork <f> blk <n> (FPW)`
+    const images = await client.query<{ key: string; images: string }>(
+      String.raw`SELECT m[1] || '/' || m[2] AS key, count(*) AS images
+        FROM (SELECT regexp_matches(block_ref, 'rel \d+/(\d+)/(\d+) fork \w+ blk \d+ \(FPW\)', 'g') AS m
+              FROM pg_get_wal_records_info($1::pg_lsn, $2::pg_lsn) WHERE block_ref LIKE '%FPW%') AS blocks
+        GROUP BY 1 ORDER BY 2 DESC`,
+      [from, to],
+    );
+    const perRenewal = (n: number) => round(n / DUE, 2);
+    const total = images.rows.reduce((sum, row) => sum + Number(row.images), 0);
+    const top = images.rows.slice(0, 8).filter((row) => perRenewal(Number(row.images)) >= 0.01);
+    return {
+      bytesPerRenewal: Math.round(Number(bytes.rows[0].bytes) / DUE),
+      perRenewal: perRenewal(total),
+      perRenewalByRelation: Object.fromEntries(top.map((row) => [relations.get(row.key) ?? row.key, perRenewal(Number(row.images))])),
+    };
+  });
+}
+
 async function count(databaseUrl: string, sql: string): Promise<number> {
   return onDatabase(databaseUrl, async (client) => Number((await client.query<{ n: string }>(sql)).rows[0].n));
 }
@@ -137,6 +184,7 @@ type Scenario = Readonly<{
   paidRenewalInvoices: number;
   /** Write-ahead log the cluster wrote during the run, per renewal. */
   walBytesPerRenewal: number;
+  walImages?: FullPageImages;
   cpu: CpuUsage | undefined;
 }>;
 
@@ -272,6 +320,7 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
     );
     const cpu = window.close(DUE);
     const walBytes = await walBytesSince(platform.databaseUrl('renewal'), walFrom);
+    const walImages = WAL_DETAIL ? await fullPageImagesSince(platform, walFrom) : undefined;
     const latencies = [...renewedAt.values()].map((at) => at - due).sort((a, b) => a - b);
     const seconds = latencies[latencies.length - 1] / 1000;
     const paidRenewalInvoices = await count(platform.databaseUrl('invoicing'), "SELECT count(*) AS n FROM bills WHERE category = 'autorenew' AND status = 'paid'").catch(() => -1);
@@ -283,12 +332,17 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
       latencyMs: { p50: Math.round(percentile(latencies, 0.5)), p90: Math.round(percentile(latencies, 0.9)), p99: Math.round(percentile(latencies, 0.99)), max: Math.round(latencies[latencies.length - 1]) },
       paidRenewalInvoices,
       walBytesPerRenewal: Math.round(walBytes / DUE),
+      ...(walImages ? { walImages } : {}),
       cpu,
     };
     say(`  renewed ${DUE} services in ${scenario.runSeconds} s: ${scenario.renewalsPerSecond} renewals/s end to end`);
     say(`  due → renewed: p50 ${scenario.latencyMs.p50} ms, p90 ${scenario.latencyMs.p90} ms, p99 ${scenario.latencyMs.p99} ms, max ${scenario.latencyMs.max} ms; paid renewal invoices: ${paidRenewalInvoices}`);
     say(`  ${describeCpuUsage(cpu, 'renewal')}`);
     say(`  write-ahead log per renewal: ${round(scenario.walBytesPerRenewal / 1024)} KB`);
+    if (walImages) {
+      const top = Object.entries(walImages.perRenewalByRelation).map(([relation, images]) => `${relation} ${images}`);
+      say(`  of which full-page images: ${round(walImages.bytesPerRenewal / 1024)} KB, ${walImages.perRenewal} per renewal (${top.join(', ')})`);
+    }
     return scenario;
   } finally {
     await watcher.disconnect().catch(() => undefined);
