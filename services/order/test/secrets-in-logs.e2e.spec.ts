@@ -59,7 +59,16 @@ async function call<T = Record<string, unknown>>(name: Name, method: string, rou
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
   const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : {}) as T, text };
+  return { status: response.status, body: jsonOrEmpty(text) as T, text };
+}
+
+/** The body as JSON; a body that is not (a proxy's or a stranger's page) is left to the status check. */
+function jsonOrEmpty(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : {};
+  } catch {
+    return {};
+  }
 }
 
 /** A call that must answer `status`; otherwise the failure names the call and what it answered. */

@@ -134,6 +134,14 @@ describe('services ordered on Jan 31', () => {
     ]);
     expect(invoice.totals).toMatchObject({ withoutTax: { value: 400 }, tax: { value: 80 }, withTax: { value: 480 } });
     await upgrader.waitForService(id(upgrader), (view) => view.planCode === 'web-hosting-performance' && view.billing.price.value === 1599, 'on the new plan');
+    // and the renewal service, which learns it over Kafka on the upgrader's partition, prices the
+    // next renewal on the new plan (the forecast below reads the same terms: without this wait it
+    // could count the five automatic renewals before it has seen the upgrade)
+    await waitForValue(
+      () => upgrader.call<{ renewals: { expirationDate: string; planCode: string; amount: { value: number } }[] }>('renewal', 'GET', `/me/renewals?serviceId=${id(upgrader)}`),
+      (answer) => answer.body.renewals?.some((term) => term.expirationDate === '2027-02-28' && term.planCode === 'web-hosting-performance' && term.amount.value === 1599) ?? false,
+      { timeoutMs: 30_000, description: 'the renewal on the new plan' },
+    );
   });
 
   it('forecasts the next 30 days by mode: automatic, manual (uncertain) and churn', async () => {
