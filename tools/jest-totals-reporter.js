@@ -41,8 +41,7 @@ class TotalsReporter {
  * the test file it was thrown, so the end of a CI log alone says which assertion failed.
  */
 function summary(text, testFilePath) {
-  // eslint-disable-next-line no-control-regex
-  const lines = String(text ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim());
+  const lines = plainLines(text);
   const pick = (prefix) => lines.find((l) => l.startsWith(prefix));
   const values = [pick('Expected:'), pick('Received:')].filter(Boolean).map((l) => l.slice(0, 120));
   const frame = lines.find((l) => l.startsWith('at ') && l.includes(testFilePath));
@@ -51,9 +50,13 @@ function summary(text, testFilePath) {
 }
 
 function firstLine(text) {
+  return (plainLines(text).find((l) => l !== '') ?? '').slice(0, 240);
+}
+
+/** The text's lines without terminal colours, trimmed. */
+function plainLines(text) {
   // eslint-disable-next-line no-control-regex
-  const line = String(text ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n').find((l) => l.trim() !== '') ?? '';
-  return line.trim().slice(0, 240);
+  return String(text ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim());
 }
 
 module.exports = TotalsReporter;

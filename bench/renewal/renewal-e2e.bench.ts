@@ -121,22 +121,27 @@ async function fullPageImagesSince(platform: PlatformUnderTest, from: string): P
   return onDatabase(platform.databaseUrl('renewal'), async (client) => {
     await client.query('CREATE EXTENSION IF NOT EXISTS pg_walinspect');
     const to = (await client.query<{ lsn: string }>('SELECT pg_current_wal_flush_lsn()::text AS lsn')).rows[0].lsn;
-    const bytes = await client.query<{ bytes: string }>('SELECT coalesce(sum(fpi_size), 0) AS bytes FROM pg_get_wal_stats($1::pg_lsn, $2::pg_lsn)', [from, to]);
-    // a record names its blocks as `rel <tablespace>/<database>/<relfilenode> fork <f> blk <n> (FPW)`
-    const images = await client.query<{ key: string; images: string }>(
-      String.raw`SELECT m[1] || '/' || m[2] AS key, count(*) AS images
-        FROM (SELECT regexp_matches(block_ref, 'rel \d+/(\d+)/(\d+) fork \w+ blk \d+ \(FPW\)', 'g') AS m
-              FROM pg_get_wal_records_info($1::pg_lsn, $2::pg_lsn) WHERE block_ref LIKE '%FPW%') AS blocks
-        GROUP BY 1 ORDER BY 2 DESC`,
+    // one pass over the log: the records that carry page images, the bytes of those images, and
+    // the blocks they image, each named `rel <tablespace>/<database>/<relfilenode> fork <f> blk <n> (FPW)`
+    const images = await client.query<{ key: string | null; images: string; bytes: string }>(
+      String.raw`WITH imaged AS MATERIALIZED (
+          SELECT fpi_length, block_ref FROM pg_get_wal_records_info($1::pg_lsn, $2::pg_lsn) WHERE fpi_length > 0)
+        SELECT NULL AS key, 0 AS images, coalesce(sum(fpi_length), 0) AS bytes FROM imaged
+        UNION ALL
+        SELECT m[1] || '/' || m[2], count(*), 0
+          FROM (SELECT regexp_matches(block_ref, 'rel \d+/(\d+)/(\d+) fork \w+ blk \d+ \(FPW\)', 'g') AS m FROM imaged) AS blocks
+         GROUP BY 1 ORDER BY 2 DESC`,
       [from, to],
     );
+    const bytes = Number(images.rows.find((row) => row.key === null)?.bytes ?? 0);
+    const byRelation = images.rows.filter((row) => row.key !== null);
     const perRenewal = (n: number) => round(n / DUE, 2);
-    const total = images.rows.reduce((sum, row) => sum + Number(row.images), 0);
-    const top = images.rows.slice(0, 8).filter((row) => perRenewal(Number(row.images)) >= 0.01);
+    const total = byRelation.reduce((sum, row) => sum + Number(row.images), 0);
+    const top = byRelation.slice(0, 8).filter((row) => perRenewal(Number(row.images)) >= 0.01);
     return {
-      bytesPerRenewal: Math.round(Number(bytes.rows[0].bytes) / DUE),
+      bytesPerRenewal: Math.round(bytes / DUE),
       perRenewal: perRenewal(total),
-      perRenewalByRelation: Object.fromEntries(top.map((row) => [relations.get(row.key) ?? row.key, perRenewal(Number(row.images))])),
+      perRenewalByRelation: Object.fromEntries(top.map((row) => [relations.get(row.key as string) ?? row.key, perRenewal(Number(row.images))])),
     };
   });
 }
@@ -332,7 +337,7 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
       latencyMs: { p50: Math.round(percentile(latencies, 0.5)), p90: Math.round(percentile(latencies, 0.9)), p99: Math.round(percentile(latencies, 0.99)), max: Math.round(latencies[latencies.length - 1]) },
       paidRenewalInvoices,
       walBytesPerRenewal: Math.round(walBytes / DUE),
-      ...(walImages ? { walImages } : {}),
+      walImages,
       cpu,
     };
     say(`  renewed ${DUE} services in ${scenario.runSeconds} s: ${scenario.renewalsPerSecond} renewals/s end to end`);
