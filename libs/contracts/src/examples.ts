@@ -15,9 +15,10 @@ const itemId = '6f1c9d2e-8b7a-4c3d-9e2f-0a1b2c3d4e5f';
 const orderInvoiceId = 'a3c1e5f7-2b4d-4e6f-8a0c-1d3f5b7d9e1a';
 const orderPaymentId = 'c7e9a1b3-5d7f-4a1c-9e3b-5d7f9a1c3e5b';
 const serviceId = '5d8b1f3a-7c9e-4b2d-8f6a-3c5e7a9b1d2f';
-/** A name-based (v5) UUID: renewal derives it from the service and the term start. */
-const renewalTermId = '9a7b3c1d-5e2f-5a4b-8c6d-7e8f9a0b1c2d';
-const renewalInvoiceId = 'b2d4f6a8-1c3e-4a5c-9e7a-2b4d6f8a0c1e';
+/** Derived from the service and the term start, sorted by that day (UUID v8): see renewal's term-schedule. */
+const renewalTermId = '019ce9a4-8800-8210-8ed0-00e952bece34';
+/** Derived from the term: it carries the term's time. */
+const renewalInvoiceId = '019ce9a4-8800-8b8a-a8d4-c514ef2d593d';
 const renewalPaymentId = 'd4f6a8b0-2c4e-4f6a-8b0c-3d5f7a9b1c3e';
 const planChangeId = 'e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a5b';
 const paymentMethodId = 'pm_1QdK7h2eZvKYlo2C';

@@ -13,5 +13,6 @@ export * from './decider/decider';
 export * from './decider/command-handler';
 export * from './decider/batch-command-handler';
 export * from './decider/stream-state-cache';
+export * from './event-ids/event-ids';
 export * from './outbox/outbox-messages';
 export * from './outbox/outbox-relay';

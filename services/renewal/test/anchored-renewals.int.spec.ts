@@ -2,7 +2,11 @@
 // renewal invoice is requested once, and every expiration lands on the anchored day (Feb 28,
 // Mar 31, Apr 30, … Feb 29 in the leap year).
 import { randomUUID } from 'node:crypto';
+import { derivedEventId } from '@billing/eventsourcing';
 import { moveClock, RenewalServiceUnderTest, subscription, invoicing, uniqueCustomer } from './renewal-service';
+
+/** The 48-bit time at the head of a UUID, as the date it falls on (UTC). */
+const dateOf = (id: string) => new Date(Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16)).toISOString().slice(0, 10);
 
 describe('anchored monthly renewals', () => {
   let service: RenewalServiceUnderTest;
@@ -65,5 +69,39 @@ describe('anchored monthly renewals', () => {
     const requests = service.renewals.of('RenewalInvoiceRequested', (candidate) => candidate.data.serviceId === monthly.serviceId);
     expect(new Set(requests.map((request) => request.eventId)).size).toBe(13);
     expect(new Set(requests.map((request) => request.data.renewalTermId)).size).toBe(13);
+    // each term's id sorts by its start, and so does every id derived from it
+    for (const request of requests) {
+      expect(request.data.renewalTermId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8/);
+      expect(dateOf(request.data.renewalTermId)).toBe(request.data.termStartDate);
+      expect(dateOf(request.eventId)).toBe(request.data.termStartDate);
+    }
+  });
+
+  it('renews a term scheduled before ids were time-ordered under the id it was given then', async () => {
+    const customerId = uniqueCustomer('upgraded');
+    await moveClock(service, '2027-03-01T10:00:00Z');
+    const { event, service: yearly } = subscription.activated({ customerId, anchorDate: '2027-03-01', expirationDate: '2028-03-01' });
+    await service.publishServices(event);
+    const scheduled = await service.waitForTerm(customerId, yearly.serviceId, '2028-03-01');
+    // the row as the previous release minted it: a UUID v5 of the service and the term start
+    const legacyTermId = derivedEventId(yearly.serviceId, 'renewal-term/2028-03-01');
+    expect(legacyTermId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5/);
+    await service.dataSource.query(`UPDATE renewal_terms SET renewal_term_id = $1 WHERE renewal_term_id = $2`, [legacyTermId, scheduled.renewalTermId]);
+    // a later activation fact for the service mints no second term for the same start
+    await service.publishServices({ ...event, eventId: randomUUID() });
+
+    const term = await service.waitForTerm(customerId, yearly.serviceId, '2028-03-01', (candidate) => candidate.renewalTermId === legacyTermId);
+    await moveClock(service, `${term.invoiceOn}T07:00:00Z`);
+    const [requested] = await service.renewals.waitFor('RenewalInvoiceRequested', (candidate) => candidate.data.serviceId === yearly.serviceId);
+    expect(requested.data.renewalTermId).toBe(legacyTermId);
+    expect(requested.eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5/);
+    const invoiceId = randomUUID();
+    await service.publishInvoicing(invoicing.issued(requested.data, invoiceId), invoicing.paid(requested.data, invoiceId));
+    const [succeeded] = await service.renewals.waitFor('RenewalSucceeded', (candidate) => candidate.data.renewalTermId === legacyTermId);
+    expect(succeeded.data.newExpirationDate).toBe('2029-03-01');
+    // the term it schedules next is time-ordered
+    const next = await service.waitForTerm(customerId, yearly.serviceId, '2029-03-01');
+    expect(dateOf(next.renewalTermId)).toBe('2029-03-01');
+    expect((await service.renewalsOf(customerId, yearly.serviceId)).filter((candidate) => candidate.expirationDate === '2028-03-01')).toHaveLength(1);
   });
 });

@@ -1,15 +1,15 @@
 // Runs a command against an event-sourced stream: load, fold, decide, append with the version
 // that was read, and decide again on a fresh read when a concurrent write got there first.
-import { randomUUID } from 'node:crypto';
 import type { EventMetadata } from '@billing/contracts';
 import type { DomainEvent, EventStore, ExpectedVersion, NewEvent } from '../event-store/event-store';
 import { WrongExpectedVersionError } from '../event-store/wrong-expected-version-error';
+import { newTimeOrderedId } from '../event-ids/event-ids';
 import { decidedEvents, type Decider } from './decider';
 
 export interface CommandHandlerOptions {
   /** Attempts in all when appends keep losing version races (default 3). */
   maxAttempts?: number;
-  /** Ids for new events (default: random UUIDs; infrastructure, not the decider, names events). */
+  /** Ids for new events (default: time-ordered UUID v7s; infrastructure, not the decider, names events). */
   newEventId?: () => string;
 }
 
@@ -41,7 +41,7 @@ export class CommandHandler<Command, Event extends DomainEvent, State> {
     options: CommandHandlerOptions = {},
   ) {
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 3);
-    this.newEventId = options.newEventId ?? randomUUID;
+    this.newEventId = options.newEventId ?? newTimeOrderedId;
   }
 
   /**

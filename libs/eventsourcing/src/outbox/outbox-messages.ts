@@ -1,6 +1,5 @@
 // What the relay puts on Kafka: each stored event mapped to zero or more envelopes (a service
 // publishes a stable subset of its domain events as integration events), keyed by partition key.
-import { hash } from 'node:crypto';
 import { eventHeaders, type EventEnvelope } from '@billing/contracts';
 import type { Message } from 'kafkajs';
 import type { StoredEvent } from '../event-store/event-store';
@@ -19,18 +18,6 @@ export function envelopeOf(event: StoredEvent): EventEnvelope {
 
 /** The default mapping: every domain event is published as it is stored. */
 export const publishAsStored: OutboxMessageMapper = (event) => [envelopeOf(event)];
-
-/**
- * A stable UUID for the n-th integration event derived from one stored event (UUID v5 layout
- * over SHA-1 of the source id and the discriminator): the same inputs give the same id.
- */
-export function derivedEventId(sourceEventId: string, discriminator: string): string {
-  // one-shot hash: a sixth of createHash's cost, and services mint several ids per event
-  const hex = hash('sha1', `${sourceEventId.toLowerCase()}/${discriminator}`, 'hex');
-  // version 5 in the high nibble of byte 6, variant 10 in the high bits of byte 8
-  const variant = ((Number.parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
 
 export function kafkaMessageOf(envelope: EventEnvelope): Message {
   const { metadata } = envelope;

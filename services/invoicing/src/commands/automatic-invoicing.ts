@@ -10,13 +10,13 @@
 // The run is an optimisation, never a second set of rules: whatever is unusual — an invoice
 // issued already (a replay), a stream that moved, a refusal, a conflict — rolls the run's
 // transaction back and those requests take the one-by-one path, which knows how to handle it.
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { findSubsidiary, toSubsidiaryDate } from '@billing/billing-kernel';
 import type { EventEnvelope } from '@billing/contracts';
 import {
   derivedEventId,
   namedStatement,
+  newTimeOrderedId,
   runStatement,
   transactionQueryOf,
   type NewEvent,
@@ -200,7 +200,7 @@ export class AutomaticInvoicing {
           const paymentId = derivedEventId(invoiceId, 'payment-attempt-1');
           const [attempt] = decideInvoice({ type: 'StartPaymentAttempt', data: { invoiceId, attempt: 1, paymentId, paymentMethod, startedAt } }, state);
           // a fresh id, as InvoicePayments.pay gives it: a concurrent payer meets a version conflict
-          decided.push({ ...attempt, eventId: randomUUID(), metadata: metadataOf(startedAt) });
+          decided.push({ ...attempt, eventId: newTimeOrderedId(), metadata: metadataOf(startedAt) });
           state = invoiceDecider.evolve(state, attempt);
           if (attempt.type === 'PaymentAttemptStarted') {
             const { idempotencyKey, customerId, amount, paymentMethodId } = attempt.data;

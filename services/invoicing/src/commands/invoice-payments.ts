@@ -3,10 +3,9 @@
 // with the idempotency key `${invoiceId}:${attempt}`; the outcome is stored when the gateway
 // answers. When it does not (timeout, lost response, crash), the attempt stays in flight until
 // the reconciler asks the gateway what became of that key — it never charges again.
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EventMetadata } from '@billing/contracts';
-import { derivedEventId, namedStatement, runStatement, WrongExpectedVersionError } from '@billing/eventsourcing';
+import { derivedEventId, namedStatement, newTimeOrderedId, runStatement, WrongExpectedVersionError } from '@billing/eventsourcing';
 import { CLOCK, instantText, type Clock } from '@billing/platform';
 import { paymentMethodOf, type CustomerAccountState } from '../domain/customer-account';
 import { type InvoiceEvent, type InvoiceState, type PaymentFailureReason } from '../domain/invoice';
@@ -93,7 +92,7 @@ export class InvoicePayments {
           }
           started = event;
           // a fresh id: a concurrent payer's start then meets a version conflict, not a replay of this one
-          return [{ ...event, eventId: randomUUID(), metadata: metadataOf(startedAt) }];
+          return [{ ...event, eventId: newTimeOrderedId(), metadata: metadataOf(startedAt) }];
         });
       } catch (error) {
         // another payer started first: decide again on what it did (in progress, paid, …)

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { shippedCatalog } from '@billing/billing-kernel';
 import type { EventEnvelope, EventMetadata } from '@billing/contracts';
-import { BatchCommandHandler, CommandHandler, derivedEventId, foldEvents, PostgresEventStore, StreamStateCache, type EventStore } from '@billing/eventsourcing';
+import { BatchCommandHandler, CommandHandler, derivedEventId, foldEvents, newTimeOrderedId, PostgresEventStore, StreamStateCache, type EventStore } from '@billing/eventsourcing';
 import { CLOCK, EVENT_STORE, instantText, type Clock } from '@billing/platform';
 import { orderStreamId, type OrderEvent, type OrderPlacedData, type OrderState, type PlacedOrderState, type PricedOrder } from '../domain/order';
 import {
@@ -67,7 +67,7 @@ export class OrderCommands {
    */
   async place(customerId: string, request: PlaceOrderRequest, idempotencyKey?: string): Promise<PlacementOutcome> {
     const requestHash = requestHashOf(request);
-    const orderId = idempotencyKey === undefined ? randomUUID() : orderIdForIdempotencyKey(customerId, idempotencyKey);
+    const orderId = idempotencyKey === undefined ? newTimeOrderedId() : orderIdForIdempotencyKey(customerId, idempotencyKey);
     if (idempotencyKey !== undefined) {
       // a retry is answered from the stream, before pricing: the catalog may have changed since
       const existing = await this.load(orderId);

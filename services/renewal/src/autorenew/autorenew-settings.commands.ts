@@ -2,7 +2,7 @@
 // the new invoice dates of the customer's terms not invoiced yet commit in one transaction.
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { foldEvents, WrongExpectedVersionError, type PostgresEventStore } from '@billing/eventsourcing';
+import { foldEvents, newTimeOrderedId, WrongExpectedVersionError, type PostgresEventStore } from '@billing/eventsourcing';
 import { CLOCK, EVENT_STORE, instantText, type Clock } from '@billing/platform';
 import { DataSource } from 'typeorm';
 import {
@@ -53,7 +53,7 @@ export class AutorenewSettingsCommands {
           );
           await this.schedule.rescheduleCustomer(sql, customerId);
           const metadata = { correlationId: randomUUID(), occurredAt: changedAt, partitionKey: customerId };
-          return changes.map((event) => ({ ...event, eventId: randomUUID(), metadata }));
+          return changes.map((event) => ({ ...event, eventId: newTimeOrderedId(), metadata }));
         });
         return settings;
       } catch (error) {

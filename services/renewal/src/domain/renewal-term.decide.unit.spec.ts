@@ -4,13 +4,13 @@ import type { RenewalTermEvent, TermIdentity } from './renewal-term';
 import { dunningRetryAfter, renewalTermDecider } from './renewal-term.decide';
 
 const term: TermIdentity = {
-  renewalTermId: '9a7b3c1d-5e2f-5a4b-8c6d-7e8f9a0b1c2d',
+  renewalTermId: '019ce9a4-8800-8210-8ed0-00e952bece34',
   serviceId: '5d8b1f3a-7c9e-4b2d-8f6a-3c5e7a9b1d2f',
   customerId: 'cust-camille',
   expirationDate: '2027-02-28',
 };
 const { expirationDate, ...key } = term;
-const invoiceId = 'b2d4f6a8-1c3e-4a5c-9e7a-2b4d6f8a0c1e';
+const invoiceId = '019ce9a4-8800-8b8a-a8d4-c514ef2d593d';
 const eur = (value: number) => ({ currency: 'EUR', value });
 const dunningRetryDays = [1, 3, 7];
 

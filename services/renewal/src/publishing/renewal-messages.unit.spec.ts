@@ -3,7 +3,7 @@ import type { StoredEvent } from '@billing/eventsourcing';
 import { renewalMessages } from './renewal-messages';
 
 const metadata = { correlationId: 'c0a8e2b4-1d3f-4e5a-9b7c-2d4f6a8b0c1e', occurredAt: '2028-03-10T00:00:00.000Z', partitionKey: 'cust-camille' };
-const key = { renewalTermId: '9a7b3c1d-5e2f-5a4b-8c6d-7e8f9a0b1c2d', serviceId: '5d8b1f3a-7c9e-4b2d-8f6a-3c5e7a9b1d2f', customerId: 'cust-camille' };
+const key = { renewalTermId: '019ce9a4-8800-8210-8ed0-00e952bece34', serviceId: '5d8b1f3a-7c9e-4b2d-8f6a-3c5e7a9b1d2f', customerId: 'cust-camille' };
 
 function stored(type: string, data: unknown): StoredEvent {
   return {
@@ -35,7 +35,7 @@ describe('what the renewal service publishes', () => {
   });
 
   it('keeps its bookkeeping private', () => {
-    expect(renewalMessages(stored('RenewalInvoiceIssued', { ...key, invoiceId: 'b2d4f6a8-1c3e-4a5c-9e7a-2b4d6f8a0c1e', issuedAt: metadata.occurredAt }))).toEqual([]);
+    expect(renewalMessages(stored('RenewalInvoiceIssued', { ...key, invoiceId: '019ce9a4-8800-8b8a-a8d4-c514ef2d593d', issuedAt: metadata.occurredAt }))).toEqual([]);
     expect(renewalMessages(stored('RenewalTermCancelled', { ...key, expirationDate: '2028-03-10', reason: 'serviceTerminated', cancelledAt: metadata.occurredAt }))).toEqual([]);
   });
 });

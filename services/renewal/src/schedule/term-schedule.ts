@@ -8,9 +8,19 @@ import { nextStep, notRenewedReason, planTerm, termEndAfter, type RenewalPolicy,
 import { isUnpaid, type NotRenewedReason, type RenewalTermState } from '../domain/renewal-term';
 import type { ServiceRow, TermRow } from './schedule-rows';
 
-/** One term, one id: minted from the service and the expiration it renews (UUID v5 layout). */
+/**
+ * One term, one id: derived from the service and the expiration it renews, and sorted by that
+ * day (a UUID v8 whose time is the term start's first millisecond, UTC). The terms a run works on
+ * then share a few leaf pages of every index keyed by their ids, and so do the ids derived from
+ * them: their events, invoices, payments and the facts other services record about them.
+ *
+ * A row is minted once (`ON CONFLICT DO NOTHING` on the service and start keeps the first) and its
+ * stored id is what everything else uses: the terms scheduled before ids were time-ordered keep
+ * their UUID v5. Anything that would rebuild the schedule must read a term's id from its stream,
+ * not derive it again.
+ */
 export function renewalTermIdOf(serviceId: string, termStart: string): string {
-  return derivedEventId(serviceId, `renewal-term/${termStart}`);
+  return derivedEventId(serviceId, `renewal-term/${termStart}`, Date.parse(termStart));
 }
 
 function timeZoneOf(subsidiaryCode: string): string {

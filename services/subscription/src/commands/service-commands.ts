@@ -18,7 +18,7 @@ import {
   type SubsidiaryCode,
 } from '@billing/billing-kernel';
 import type { EventEnvelope, EventMetadata, OrderDelivered, OrderWithdrawn } from '@billing/contracts';
-import { BatchCommandHandler, CommandHandler, derivedEventId, foldEvents, PostgresEventStore, type EventStore } from '@billing/eventsourcing';
+import { BatchCommandHandler, CommandHandler, derivedEventId, foldEvents, newTimeOrderedId, PostgresEventStore, type EventStore } from '@billing/eventsourcing';
 import { CLOCK, EVENT_STORE, instantText, type Clock } from '@billing/platform';
 import { Temporal } from 'temporal-polyfill';
 import { monthsOfDuration, planOn, productOf, renewOfferOf, targetPlanOf } from '../catalog/plan-offers';
@@ -174,7 +174,7 @@ export class ServiceCommands {
     const service = await this.loadOwned(customerId, serviceId);
     const result = await this.handler.handle(
       serviceStreamId(serviceId),
-      { type: 'ChangePlan', data: this.planChangeCommand(service, planCode, randomUUID(), this.now()) },
+      { type: 'ChangePlan', data: this.planChangeCommand(service, planCode, newTimeOrderedId(), this.now()) },
       this.metadata(customerId),
     );
     const changed = result.newEvents.find((event) => event.type === 'ServicePlanChanged');

@@ -1,6 +1,6 @@
 // Service ids are derived, never drawn: the same delivered unit or legacy service always gets
 // the same id, so a repeated OrderDelivered or a re-run import finds the stream and adds nothing.
-// (UUID v5 layout over SHA-1, the same derivation as derived event ids.)
+// (`derivedEventId`: a delivered unit's id carries its order id's time; a legacy id is a UUID v5.)
 import { derivedEventId } from '@billing/eventsourcing';
 
 /** Names the legacy system's ids apart from any platform id. */
