@@ -4,10 +4,9 @@
 // read (garbage, unknown types, wrong schemas) on every topic.
 import { randomUUID } from 'node:crypto';
 import type { PlatformServiceName, PlatformUnderTest } from '@billing/service-testing';
-import { testDatabaseUrl } from '@billing/testing';
+import { testDatabaseUrl, type PrivateBroker } from '@billing/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { Client } from 'pg';
-import type { PrivateBroker } from './private-broker';
 import type { TopicRecorder } from './topic-recorder';
 
 export type FaultKind = 'kill' | 'broker-restart' | 'pg-terminate' | 'duplicates' | 'malformed';

@@ -3,9 +3,9 @@
 // topic, and "drained": no consumer lag, no unpublished event, nothing new produced.
 import * as path from 'node:path';
 import { PlatformUnderTest, type PlatformServiceName } from '@billing/service-testing';
+import { PrivateBroker } from '@billing/testing';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { lagPerGroup, moneyInFlight, outboxPending, producedSoFar, type GroupLag } from './consumer-lag';
-import { PrivateBroker } from './private-broker';
 import { TopicRecorder } from './topic-recorder';
 import { Workload } from './workload';
 

@@ -1,12 +1,15 @@
-// A Kafka broker of the run's own (docker/kafka scripts with KAFKA_STATE_DIR and other ports):
-// the chaos run stops and restarts its broker, which must never disturb the broker that other
-// tests share. Everything the run starts reads KAFKA_BROKERS, which points here.
+// A Kafka broker of a test's or a run's own (docker/kafka scripts with KAFKA_STATE_DIR and other
+// ports): what stops and restarts a broker (the chaos run, the health suites' outage) must never
+// disturb the broker that every other test shares, in this process or in another project's.
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const scripts = path.resolve(__dirname, '../../docker/kafka');
+const scripts = path.resolve(__dirname, '../../../../docker/kafka');
+
+/** Where a private broker keeps its state by default: the scripts' git-ignored cache. */
+export const privateBrokerStateRoot = path.join(scripts, '.cache');
 
 export interface PrivateBrokerOptions {
   port: number;
