@@ -135,7 +135,7 @@ export function serviceHealthSuite<S extends z.ZodType<ServiceConfig>>(
         KAFKA_BROKERS: testKafkaBrokers().join(','),
       });
       try {
-        // a boot right after the broker restarted waits for its coordinators and leaders
+        // a boot on a broker that has just started (a fresh CI run) waits for its coordinators and leaders
         await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/health/live`)).ok, {
           timeoutMs: 90_000,
           intervalMs: 250,
