@@ -3,7 +3,7 @@
 // topic, and "drained": no consumer lag, no unpublished event, nothing new produced.
 import * as path from 'node:path';
 import { PlatformUnderTest, type PlatformServiceName } from '@billing/service-testing';
-import { PrivateBroker } from '@billing/testing';
+import { kafkaScriptsCache, PrivateBroker } from '@billing/testing';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { lagPerGroup, moneyInFlight, outboxPending, producedSoFar, type GroupLag } from './consumer-lag';
 import { TopicRecorder } from './topic-recorder';
@@ -57,7 +57,7 @@ export class Harness {
     const broker = new PrivateBroker({
       port,
       controllerPort: port + 1,
-      stateDir: path.resolve(__dirname, `../../docker/kafka/.cache/${label}-broker-${port}`),
+      stateDir: path.join(kafkaScriptsCache, `${label}-broker-${port}`),
     });
     log(`starting a private Kafka broker on ${broker.brokers} (the shared broker is left alone)…`);
     await broker.start(true);

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { createServiceApp, loadConfig, type ServiceConfig, type ServiceDefinition } from '@billing/platform';
 import type { z } from 'zod';
-import { createTestDatabase, PrivateBroker, privateBrokerStateRoot, testKafkaBrokers, waitUntil, type TestDatabase } from '@billing/testing';
+import { createTestDatabase, kafkaScriptsCache, PrivateBroker, testKafkaBrokers, waitUntil, type TestDatabase } from '@billing/testing';
 import { freePort } from './ports';
 import { runServiceProcess, startServiceProcess } from './service-process';
 
@@ -83,7 +83,8 @@ export function serviceHealthSuite<S extends z.ZodType<ServiceConfig>>(
 
     it('answers 503 naming Kafka while its broker is stopped, and is ready again once the broker is back', async () => {
       const port = await freePort();
-      const broker = new PrivateBroker({ port, controllerPort: await freePort(), stateDir: path.join(privateBrokerStateRoot, `health-${service.name}-${port}`) });
+      const stateDir = path.join(kafkaScriptsCache, `health-${service.name}-${port}`);
+      const broker = new PrivateBroker({ port, controllerPort: await freePort(), stateDir });
       const ownDatabase = await createTestDatabase(`${service.name}_health_outage`);
       let own: INestApplication | undefined;
       try {
@@ -108,7 +109,7 @@ export function serviceHealthSuite<S extends z.ZodType<ServiceConfig>>(
         await own?.close();
         await broker.stop().catch(() => undefined);
         await ownDatabase.drop();
-        await rm(path.join(privateBrokerStateRoot, `health-${service.name}-${port}`), { recursive: true, force: true });
+        await rm(stateDir, { recursive: true, force: true });
       }
     }, 180_000);
 

@@ -7,9 +7,13 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const scripts = path.resolve(__dirname, '../../../../docker/kafka');
 
-async function script(name: string, timeoutMs: number): Promise<string> {
+/** The scripts' git-ignored cache: the shared broker's state, and private brokers' by default. */
+export const kafkaScriptsCache = path.join(scripts, '.cache');
+
+/** Runs one of docker/kafka's scripts; a failure carries what the script printed. */
+export async function runKafkaScript(name: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string> {
   try {
-    const { stdout } = await run('bash', [path.join(scripts, name)], { timeout: timeoutMs, env: process.env });
+    const { stdout } = await run('bash', [path.join(scripts, name)], { timeout: timeoutMs, env });
     return stdout;
   } catch (error) {
     const failure = error as { stdout?: string; stderr?: string; message: string };
@@ -19,5 +23,5 @@ async function script(name: string, timeoutMs: number): Promise<string> {
 
 /** Starts the broker (a no-op when it runs already, or when KAFKA_BROKERS names another cluster). */
 export function startKafkaBroker(): Promise<string> {
-  return script('kafka-start.sh', 180_000);
+  return runKafkaScript('kafka-start.sh', process.env, 180_000);
 }

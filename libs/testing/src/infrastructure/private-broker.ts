@@ -1,15 +1,7 @@
 // A Kafka broker of a test's or a run's own (docker/kafka scripts with KAFKA_STATE_DIR and other
 // ports): what stops and restarts a broker (the chaos run, the health suites' outage) must never
 // disturb the broker that every other test shares, in this process or in another project's.
-import { execFile } from 'node:child_process';
-import * as path from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
-const scripts = path.resolve(__dirname, '../../../../docker/kafka');
-
-/** Where a private broker keeps its state by default: the scripts' git-ignored cache. */
-export const privateBrokerStateRoot = path.join(scripts, '.cache');
+import { runKafkaScript } from './kafka-broker';
 
 export interface PrivateBrokerOptions {
   port: number;
@@ -47,11 +39,6 @@ export class PrivateBroker {
     };
     // the scripts only wait for a cluster named by KAFKA_BROKERS; this one they must run
     delete env.KAFKA_BROKERS;
-    try {
-      await run('bash', [path.join(scripts, name)], { env, timeout: timeoutMs });
-    } catch (error) {
-      const failure = error as { stdout?: string; stderr?: string; message: string };
-      throw new Error(`${name} failed: ${failure.message}\n${failure.stdout ?? ''}${failure.stderr ?? ''}`);
-    }
+    await runKafkaScript(name, env, timeoutMs);
   }
 }
