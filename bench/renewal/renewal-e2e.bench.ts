@@ -13,7 +13,8 @@
 //
 //   npm run bench:renewal:e2e   (BENCH_RENEWAL_E2E_DUE, default 10000; BENCH_RENEWAL_E2E_MULTIPLES,
 //                                default 0; BENCH_PROFILE_DIR; BENCH_NODE_OPTIONS; BENCH_WAL_DETAIL=1
-//                                for the log's full-page images by relation)
+//                                for the log's full-page images by relation; BENCH_PG_STATEMENTS=1
+//                                for PostgreSQL's time by service and statement: statement-times.ts)
 //   npm run bench:renewal       (the scheduler alone, then this with multiples 0, 10 and 100)
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -28,11 +29,13 @@ import type { Admin } from 'kafkajs';
 import { Client } from 'pg';
 import { CpuWindow, describeCpuUsage, type CpuUsage } from '../cpu-usage';
 import { seedNotDueProcessed, seedNotDueSchedule, seedNotDueSubscriptions, type Query } from './not-due-services';
+import { describeStatementTimes, statementSnapshot, statementStatisticsAvailable, statementTimesBetween, type StatementSnapshot, type StatementTimes } from './statement-times';
 
 const DUE = Number(process.env.BENCH_RENEWAL_E2E_DUE ?? 10_000);
 const MULTIPLES = (process.env.BENCH_RENEWAL_E2E_MULTIPLES ?? '0').split(',').map(Number);
 const CUSTOMERS = Math.max(1, Math.ceil(DUE / 4));
 const CLIENTS = 24;
+const SERVICES = ['order', 'subscription', 'renewal', 'invoicing'] as const;
 const BEFORE = '2027-05-10T06:00:00Z';
 /** Invoice lead 7 days: services expiring on May 19 are due on May 12; the clock jumps past it. */
 const RUN_AT = '2027-05-14T06:00:00Z';
@@ -42,6 +45,8 @@ const TARGET = { renewalsPerSecond: 1_000, runTimeWithin: 1.2 };
 const RENEWAL_TIMEOUT_MS = 1_800_000;
 /** Whether to read the run's write-ahead log for its full-page images, by relation (slower). */
 const WAL_DETAIL = process.env.BENCH_WAL_DETAIL === '1';
+/** Whether to read pg_stat_statements around the run (the server must preload it). */
+const PG_STATEMENTS = process.env.BENCH_PG_STATEMENTS === '1';
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 const percentile = (sorted: number[], fraction: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
@@ -110,7 +115,7 @@ type FullPageImages = Readonly<{ bytesPerRenewal: number; perRenewal: number; pe
  */
 async function fullPageImagesSince(platform: PlatformUnderTest, from: string): Promise<FullPageImages> {
   const relations = new Map<string, string>();
-  for (const name of ['order', 'subscription', 'renewal', 'invoicing'] as const) {
+  for (const name of SERVICES) {
     await onDatabase(platform.databaseUrl(name), async (client) => {
       const { rows } = await client.query<{ key: string; relation: string }>(
         "SELECT d.oid || '/' || c.relfilenode AS key, c.relname AS relation FROM pg_class c, pg_database d WHERE d.datname = current_database() AND c.relfilenode <> 0",
@@ -190,14 +195,21 @@ type Scenario = Readonly<{
   /** Write-ahead log the cluster wrote during the run, per renewal. */
   walBytesPerRenewal: number;
   walImages?: FullPageImages;
+  statements?: StatementTimes;
   cpu: CpuUsage | undefined;
 }>;
+
+/** The counters of pg_stat_statements for the platform's databases, undefined when the server has none. */
+async function statementsNow(platform: PlatformUnderTest): Promise<StatementSnapshot | undefined> {
+  const databases = Object.fromEntries(SERVICES.map((name) => [name, new URL(platform.databaseUrl(name)).pathname.slice(1)]));
+  return onDatabase(platform.databaseUrl('renewal'), async (client) => ((await statementStatisticsAvailable(client)) ? statementSnapshot(client, databases) : undefined));
+}
 
 async function runScenario(multiple: number, profile: Record<string, string>): Promise<Scenario> {
   const notDue = DUE * multiple;
   say(`\n${DUE} due among ${notDue} not due, ${CUSTOMERS} customers:`);
   const platform = await PlatformUnderTest.start({
-    services: ['order', 'subscription', 'renewal', 'invoicing'],
+    services: [...SERVICES],
     databaseLabel: 'benchrenewal',
     readyTimeoutMs: 180_000,
     env: { ...profile, LOG_LEVEL: 'warn' },
@@ -212,7 +224,7 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
     const moveClock = async (instant: string) => {
       const moved = await call(`${platform.url('renewal')}/operator/clock`, operator, 'POST', JSON.stringify({ set: instant }));
       if (moved.status !== 200) throw new Error(`clock: ${moved.status} ${moved.text}`);
-      for (const name of ['order', 'subscription', 'renewal', 'invoicing'] as const) {
+      for (const name of SERVICES) {
         await waitUntil(async () => {
           const answer = await fetch(`${platform.url(name)}/operator/clock`, { headers: { authorization: `Bearer ${operator}` } });
           return Date.parse(((await answer.json()) as { now: string }).now) >= Date.parse(instant);
@@ -277,7 +289,7 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
         }),
       ]);
     }
-    for (const name of ['order', 'subscription', 'renewal', 'invoicing'] as const) await vacuumAnalyze(platform.databaseUrl(name));
+    for (const name of SERVICES) await vacuumAnalyze(platform.databaseUrl(name));
     await checkpoint(platform.databaseUrl('renewal'));
     await Promise.all([platform.start('subscription'), platform.start('renewal')]);
     await admin.connect();
@@ -308,8 +320,10 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
 
     await waitForConsumerCatchUp(admin, watcherGroup, servicesTopic, 120_000);
 
-    const window = new CpuWindow(Object.fromEntries((['order', 'subscription', 'renewal', 'invoicing'] as const).map((name) => [name, platform.pidOf(name)])));
+    const window = new CpuWindow(Object.fromEntries(SERVICES.map((name) => [name, platform.pidOf(name)])));
     const walFrom = await walPosition(platform.databaseUrl('renewal'));
+    const statementsBefore = PG_STATEMENTS ? await statementsNow(platform) : undefined;
+    if (PG_STATEMENTS && !statementsBefore) say('  BENCH_PG_STATEMENTS: the server has not loaded pg_stat_statements (shared_preload_libraries), no statement times');
     const due = performance.now();
     await moveClock(RUN_AT);
     let reported = 0;
@@ -326,6 +340,8 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
     const cpu = window.close(DUE);
     const walBytes = await walBytesSince(platform.databaseUrl('renewal'), walFrom);
     const walImages = WAL_DETAIL ? await fullPageImagesSince(platform, walFrom) : undefined;
+    const statementsAfter = statementsBefore ? await statementsNow(platform) : undefined;
+    const statements = statementsBefore && statementsAfter ? statementTimesBetween(statementsBefore, statementsAfter, DUE) : undefined;
     const latencies = [...renewedAt.values()].map((at) => at - due).sort((a, b) => a - b);
     const seconds = latencies[latencies.length - 1] / 1000;
     const paidRenewalInvoices = await count(platform.databaseUrl('invoicing'), "SELECT count(*) AS n FROM bills WHERE category = 'autorenew' AND status = 'paid'").catch(() => -1);
@@ -338,6 +354,7 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
       paidRenewalInvoices,
       walBytesPerRenewal: Math.round(walBytes / DUE),
       walImages,
+      statements,
       cpu,
     };
     say(`  renewed ${DUE} services in ${scenario.runSeconds} s: ${scenario.renewalsPerSecond} renewals/s end to end`);
@@ -348,6 +365,7 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
       const top = Object.entries(walImages.perRenewalByRelation).map(([relation, images]) => `${relation} ${images}`);
       say(`  of which full-page images: ${round(walImages.bytesPerRenewal / 1024)} KB, ${walImages.perRenewal} per renewal (${top.join(', ')})`);
     }
+    if (statements) for (const line of describeStatementTimes(statements)) say(`  ${line}`);
     return scenario;
   } finally {
     await watcher.disconnect().catch(() => undefined);
