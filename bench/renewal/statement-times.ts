@@ -6,7 +6,7 @@
 //
 // pg_stat_statements must be loaded at server start (shared_preload_libraries): without it the
 // bench says so and carries on. The statistics are the cluster's, read, never reset: other
-// databases' statements are left out by their database's oid. Execution time includes the time
+// databases' statements are left out by their database's name, and so are the snapshots' own. Execution time includes the time
 // a statement waited for a lock (pg_advisory_xact_lock is nothing but that).
 import type { Client } from 'pg';
 
@@ -43,7 +43,7 @@ export async function statementSnapshot(client: Client, databases: Readonly<Reco
             regexp_replace(s.query, '\\s+', ' ', 'g') AS statement, s.calls, s.total_exec_time AS ms, s.rows,
             s.shared_blks_hit + s.shared_blks_read AS pages
        FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
-      WHERE d.datname = ANY($1::text[])`,
+      WHERE d.datname = ANY($1::text[]) AND s.query NOT LIKE '%pg_stat_statements%'`,
     [[...serviceOf.keys()]],
   );
   return new Map(
