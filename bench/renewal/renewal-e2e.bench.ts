@@ -199,10 +199,12 @@ type Scenario = Readonly<{
   cpu: CpuUsage | undefined;
 }>;
 
-/** The counters of pg_stat_statements for the platform's databases, undefined when the server has none. */
-async function statementsNow(platform: PlatformUnderTest): Promise<StatementSnapshot | undefined> {
+/** What reads pg_stat_statements' counters for the platform's databases; undefined when the server has none. */
+async function statementReader(platform: PlatformUnderTest): Promise<(() => Promise<StatementSnapshot>) | undefined> {
   const databases = Object.fromEntries(SERVICES.map((name) => [name, new URL(platform.databaseUrl(name)).pathname.slice(1)]));
-  return onDatabase(platform.databaseUrl('renewal'), async (client) => ((await statementStatisticsAvailable(client)) ? statementSnapshot(client, databases) : undefined));
+  const url = platform.databaseUrl('renewal');
+  if (!(await onDatabase(url, statementStatisticsAvailable))) return undefined;
+  return () => onDatabase(url, (client) => statementSnapshot(client, databases));
 }
 
 async function runScenario(multiple: number, profile: Record<string, string>): Promise<Scenario> {
@@ -322,8 +324,9 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
 
     const window = new CpuWindow(Object.fromEntries(SERVICES.map((name) => [name, platform.pidOf(name)])));
     const walFrom = await walPosition(platform.databaseUrl('renewal'));
-    const statementsBefore = PG_STATEMENTS ? await statementsNow(platform) : undefined;
-    if (PG_STATEMENTS && !statementsBefore) say('  BENCH_PG_STATEMENTS: the server has not loaded pg_stat_statements (shared_preload_libraries), no statement times');
+    const readStatements = PG_STATEMENTS ? await statementReader(platform) : undefined;
+    if (PG_STATEMENTS && !readStatements) say('  BENCH_PG_STATEMENTS: the server has not loaded pg_stat_statements (shared_preload_libraries), no statement times');
+    const statementsBefore = await readStatements?.();
     const due = performance.now();
     await moveClock(RUN_AT);
     let reported = 0;
@@ -339,7 +342,7 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
     );
     const cpu = window.close(DUE);
     // before the bench's own reads of the log, which run in the renewal database
-    const statementsAfter = statementsBefore ? await statementsNow(platform) : undefined;
+    const statementsAfter = await readStatements?.();
     const walBytes = await walBytesSince(platform.databaseUrl('renewal'), walFrom);
     const walImages = WAL_DETAIL ? await fullPageImagesSince(platform, walFrom) : undefined;
     const statements = statementsBefore && statementsAfter ? statementTimesBetween(statementsBefore, statementsAfter, DUE) : undefined;

@@ -6,8 +6,9 @@
 //
 // pg_stat_statements must be loaded at server start (shared_preload_libraries): without it the
 // bench says so and carries on. The statistics are the cluster's, read, never reset: other
-// databases' statements are left out by their database's name, and so are the snapshots' own. Execution time includes the time
-// a statement waited for a lock (pg_advisory_xact_lock is nothing but that).
+// databases' statements are left out by their database's name, and so are the snapshots' own.
+// Execution time includes the time a statement waited for a lock (pg_advisory_xact_lock is
+// nothing but that).
 import type { Client } from 'pg';
 
 export type StatementTimes = Readonly<{
