@@ -14,6 +14,8 @@ import type { Client } from 'pg';
 export type StatementTimes = Readonly<{
   /** execution ms per renewal, by service */
   msPerRenewalByService: Record<string, number>;
+  /** statements run per renewal (each one a round trip, BEGIN and COMMIT included), by service */
+  callsPerRenewalByService: Record<string, number>;
   /** the statements that took the most time, by service and text */
   top: readonly Readonly<{ service: string; statement: string; calls: number; msPerRenewal: number; rowsPerRenewal: number; pagesPerRenewal: number }>[];
 }>;
@@ -64,10 +66,15 @@ export function statementTimesBetween(before: StatementSnapshot, after: Statemen
     if (calls > 0) ran.push({ ...now, calls, ms: now.ms - (then?.ms ?? 0), rows: now.rows - (then?.rows ?? 0), pages: now.pages - (then?.pages ?? 0) });
   }
   const byService: Record<string, number> = {};
-  for (const { service, ms } of ran) byService[service] = (byService[service] ?? 0) + ms;
+  const callsByService: Record<string, number> = {};
+  for (const { service, ms, calls } of ran) {
+    byService[service] = (byService[service] ?? 0) + ms;
+    callsByService[service] = (callsByService[service] ?? 0) + calls;
+  }
   const perRenewal = (value: number, digits: number) => round(value / renewals, digits);
   return {
     msPerRenewalByService: Object.fromEntries(Object.entries(byService).sort(([, a], [, b]) => b - a).map(([service, ms]) => [service, perRenewal(ms, 3)])),
+    callsPerRenewalByService: Object.fromEntries(Object.entries(callsByService).sort(([, a], [, b]) => b - a).map(([service, calls]) => [service, perRenewal(calls, 2)])),
     top: ran
       .sort((a, b) => b.ms - a.ms)
       .slice(0, TOP)
@@ -83,10 +90,12 @@ export function statementTimesBetween(before: StatementSnapshot, after: Statemen
 }
 
 /** The lines the bench prints. */
-export function describeStatementTimes({ msPerRenewalByService, top }: StatementTimes): string[] {
+export function describeStatementTimes({ msPerRenewalByService, callsPerRenewalByService, top }: StatementTimes): string[] {
   const services = Object.entries(msPerRenewalByService).map(([service, ms]) => `${service} ${ms} ms`);
+  const calls = Object.entries(callsPerRenewalByService).map(([service, count]) => `${service} ${count}`);
   return [
-    `PostgreSQL execution time per renewal (lock waits included): ${services.join(', ')}; the longest statements:`,
+    `PostgreSQL execution time per renewal (lock waits included): ${services.join(', ')}`,
+    `statements per renewal: ${calls.join(', ')}; the longest statements:`,
     ...top.map(
       ({ service, statement, calls, msPerRenewal, rowsPerRenewal, pagesPerRenewal }) =>
         `    ${msPerRenewal.toFixed(4)} ms  ${service}  ${calls} calls, ${rowsPerRenewal} rows, ${pagesPerRenewal} pages  ${statement}`,
