@@ -72,9 +72,12 @@ export function statementTimesBetween(before: StatementSnapshot, after: Statemen
     callsByService[service] = (callsByService[service] ?? 0) + calls;
   }
   const perRenewal = (value: number, digits: number) => round(value / renewals, digits);
+  /** A total per service as a per-renewal figure, the largest first. */
+  const perRenewalByService = (totals: Record<string, number>, digits: number) =>
+    Object.fromEntries(Object.entries(totals).sort(([, a], [, b]) => b - a).map(([service, total]) => [service, perRenewal(total, digits)]));
   return {
-    msPerRenewalByService: Object.fromEntries(Object.entries(byService).sort(([, a], [, b]) => b - a).map(([service, ms]) => [service, perRenewal(ms, 3)])),
-    callsPerRenewalByService: Object.fromEntries(Object.entries(callsByService).sort(([, a], [, b]) => b - a).map(([service, calls]) => [service, perRenewal(calls, 2)])),
+    msPerRenewalByService: perRenewalByService(byService, 3),
+    callsPerRenewalByService: perRenewalByService(callsByService, 2),
     top: ran
       .sort((a, b) => b.ms - a.ms)
       .slice(0, TOP)
