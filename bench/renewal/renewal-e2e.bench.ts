@@ -8,8 +8,8 @@
 // services that are not due are seeded straight into subscription's and renewal's stores (with
 // those two stopped: not-due-services.ts), and the run's time must stay within 20 % of the first
 // scenario's. Each scenario runs on a platform of its own. Prints renewals/s, p50/p99 due →
-// renewed, the CPU each process spent and the write-ahead log written per renewal, writes
-// bench/results/renewal-e2e.json.
+// renewed, the CPU each process spent, the machine's speed meanwhile (../machine-speed.ts) and
+// the write-ahead log written per renewal, writes bench/results/renewal-e2e.json.
 //
 //   npm run bench:renewal:e2e   (BENCH_RENEWAL_E2E_DUE, default 10000; BENCH_RENEWAL_E2E_MULTIPLES,
 //                                default 0; BENCH_PROFILE_DIR; BENCH_NODE_OPTIONS; BENCH_WAL_DETAIL=1
@@ -28,6 +28,7 @@ import { startKafkaBroker, testKafka, waitForConsumerCatchUp, waitUntil } from '
 import type { Admin } from 'kafkajs';
 import { Client } from 'pg';
 import { CpuWindow, describeCpuUsage, type CpuUsage } from '../cpu-usage';
+import { describeMachineSpeed, inReferenceWork, MachineSpeedSampler, type MachineSpeed } from '../machine-speed';
 import { seedNotDueProcessed, seedNotDueSchedule, seedNotDueSubscriptions, type Query } from './not-due-services';
 import { describeStatementTimes, statementSnapshot, statementStatisticsAvailable, statementTimesBetween, type StatementSnapshot, type StatementTimes } from './statement-times';
 
@@ -197,6 +198,8 @@ type Scenario = Readonly<{
   walImages?: FullPageImages;
   statements?: StatementTimes;
   cpu: CpuUsage | undefined;
+  /** How fast the machine ran a fixed workload during the run; the CPU per renewal in units of it. */
+  machineSpeed: MachineSpeed & Readonly<{ cpuPerRenewalInReferenceWork?: number }>;
 }>;
 
 /** What reads pg_stat_statements' counters for the platform's databases; undefined when the server has none. */
@@ -323,6 +326,7 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
     await waitForConsumerCatchUp(admin, watcherGroup, servicesTopic, 120_000);
 
     const window = new CpuWindow(Object.fromEntries(SERVICES.map((name) => [name, platform.pidOf(name)])));
+    const speed = new MachineSpeedSampler();
     const walFrom = await walPosition(platform.databaseUrl('renewal'));
     const readStatements = PG_STATEMENTS ? await statementReader(platform) : undefined;
     if (PG_STATEMENTS && !readStatements) say('  BENCH_PG_STATEMENTS: the server has not loaded pg_stat_statements (shared_preload_libraries), no statement times');
@@ -341,6 +345,7 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
       { timeoutMs: RENEWAL_TIMEOUT_MS, intervalMs: 100, description: `${DUE} services renewed` },
     );
     const cpu = window.close(DUE);
+    const machineSpeed = speed.stop();
     // before the bench's own reads of the log, which run in the renewal database
     const statementsAfter = await readStatements?.();
     const walBytes = await walBytesSince(platform.databaseUrl('renewal'), walFrom);
@@ -360,10 +365,12 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
       walImages,
       statements,
       cpu,
+      machineSpeed: { ...machineSpeed, ...(cpu ? { cpuPerRenewalInReferenceWork: inReferenceWork(cpu.msPerUnit.all, machineSpeed) } : {}) },
     };
     say(`  renewed ${DUE} services in ${scenario.runSeconds} s: ${scenario.renewalsPerSecond} renewals/s end to end`);
     say(`  due → renewed: p50 ${scenario.latencyMs.p50} ms, p90 ${scenario.latencyMs.p90} ms, p99 ${scenario.latencyMs.p99} ms, max ${scenario.latencyMs.max} ms; paid renewal invoices: ${paidRenewalInvoices}`);
     say(`  ${describeCpuUsage(cpu, 'renewal')}`);
+    say(`  ${describeMachineSpeed(machineSpeed, scenario.machineSpeed.cpuPerRenewalInReferenceWork, 'renewal')}`);
     say(`  write-ahead log per renewal: ${round(scenario.walBytesPerRenewal / 1024)} KB`);
     if (walImages) {
       const top = Object.entries(walImages.perRenewalByRelation).map(([relation, images]) => `${relation} ${images}`);
