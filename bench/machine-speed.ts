@@ -1,10 +1,11 @@
 // How fast this machine runs a fixed piece of work at the moment, to read a benchmark's figures
 // against: a shared virtual machine's cores change speed from one minute to the next (the same
-// tree has measured 280 and 580 renewals/s on the same day), so CPU per unit of work compares
-// across runs only in units of the machine's speed. The reference is a fixed JavaScript workload
-// like the services' own (parse, copy, serialise and hash an event envelope), timed in the CPU
-// time it takes, so that it measures how fast the core runs rather than how many processes share
-// it: a sampler runs it now and then during a run (about 1 % of one core) and keeps the median.
+// tree has measured 216 and 357 renewals/s on one day, 580 on another), so CPU per unit of work
+// compares across runs only in units of the machine's speed. The reference is a fixed JavaScript
+// workload like the services' own (parse, copy, serialise and hash an event envelope), timed in
+// the CPU time it takes, so that it measures how fast the core runs rather than how many
+// processes share it: a sampler runs it now and then during a run (2 to 3 % of one core) and
+// keeps the median.
 import { createHash } from 'node:crypto';
 import { exampleEnvelopeOf } from '@billing/contracts';
 
