@@ -8,6 +8,7 @@
 // keeps the median.
 import { createHash } from 'node:crypto';
 import { exampleEnvelopeOf } from '@billing/contracts';
+import { percentile, round } from './figures';
 
 const ENVELOPE = JSON.stringify(exampleEnvelopeOf('InvoiceIssued'));
 const ROUNDS = 1_000;
@@ -43,14 +44,13 @@ export class MachineSpeedSampler {
     clearInterval(this.timer);
     this.samples.push(referenceWorkMs());
     const sorted = [...this.samples].sort((a, b) => a - b);
-    const round = (value: number) => Math.round(value * 100) / 100;
-    return { samples: sorted.length, referenceMs: { median: round(sorted[Math.floor(sorted.length / 2)]), min: round(sorted[0]), max: round(sorted[sorted.length - 1]) } };
+    return { samples: sorted.length, referenceMs: { median: round(percentile(sorted, 0.5), 2), min: round(sorted[0], 2), max: round(sorted[sorted.length - 1], 2) } };
   }
 }
 
 /** CPU milliseconds as a share of the reference work: the same figure on a fast core or a slow one. */
 export function inReferenceWork(ms: number, speed: MachineSpeed): number {
-  return Math.round((ms / speed.referenceMs.median) * 1000) / 1000;
+  return round(ms / speed.referenceMs.median, 3);
 }
 
 /** "machine speed: reference work 20.1 ms of CPU (18.0–23.4, 31 samples): CPU per renewal 0.25 of it". */

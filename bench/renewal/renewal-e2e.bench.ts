@@ -28,6 +28,7 @@ import { startKafkaBroker, testKafka, waitForConsumerCatchUp, waitUntil } from '
 import type { Admin } from 'kafkajs';
 import { Client } from 'pg';
 import { CpuWindow, describeCpuUsage, type CpuUsage } from '../cpu-usage';
+import { percentile, round } from '../figures';
 import { describeMachineSpeed, inReferenceWork, MachineSpeedSampler, type MachineSpeed } from '../machine-speed';
 import { seedNotDueProcessed, seedNotDueSchedule, seedNotDueSubscriptions, type Query } from './not-due-services';
 import { describeStatementTimes, statementSnapshot, statementStatisticsAvailable, statementTimesBetween, type StatementSnapshot, type StatementTimes } from './statement-times';
@@ -49,8 +50,6 @@ const WAL_DETAIL = process.env.BENCH_WAL_DETAIL === '1';
 /** Whether to read pg_stat_statements around the run (the server must preload it). */
 const PG_STATEMENTS = process.env.BENCH_PG_STATEMENTS === '1';
 
-const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
-const percentile = (sorted: number[], fraction: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
 const say = (text: string) => process.stdout.write(`${text}\n`);
 
 async function inParallel<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -254,7 +253,7 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
       const card = await call(`${platform.url('invoicing')}/me/payment/method`, token, 'POST', JSON.stringify({ type: 'card', token: 'tok_success', default: true }));
       if (card.status !== 201) throw new Error(`card: ${card.status} ${card.text}`);
     });
-    say(`  ${CUSTOMERS} accounts with a card in ${round((performance.now() - seeded) / 1000)} s`);
+    say(`  ${CUSTOMERS} accounts with a card in ${round((performance.now() - seeded) / 1000, 1)} s`);
 
     // the services, imported in bulk: automatic, monthly, expiring on May 19
     seeded = performance.now();
@@ -280,7 +279,7 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
       intervalMs: 1_000,
       description: 'the renewal schedule of every imported service',
     });
-    say(`  ${DUE} services imported and scheduled in ${round((performance.now() - seeded) / 1000)} s`);
+    say(`  ${DUE} services imported and scheduled in ${round((performance.now() - seeded) / 1000, 1)} s`);
     // the services not due, with the two services that hold them stopped; every scenario stops
     // and starts them, so that each run starts on processes as fresh
     seeded = performance.now();
@@ -299,7 +298,7 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
     await Promise.all([platform.start('subscription'), platform.start('renewal')]);
     await admin.connect();
     await groupsSettled(admin, platform.topic('').slice(0, -1));
-    const seedSeconds = round((performance.now() - seeded) / 1000);
+    const seedSeconds = round((performance.now() - seeded) / 1000, 1);
     say(`  ${notDue} not due seeded, subscription and renewal restarted, in ${seedSeconds} s`);
 
     // every ServiceExpirationExtended of the run, by service, in monotonic ms. The watcher reads
@@ -338,7 +337,7 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
       () => {
         if (renewedAt.size - reported >= DUE / 10) {
           reported = renewedAt.size;
-          say(`  ${renewedAt.size} renewed after ${round((performance.now() - due) / 1000)} s`);
+          say(`  ${renewedAt.size} renewed after ${round((performance.now() - due) / 1000, 1)} s`);
         }
         return renewedAt.size >= DUE;
       },
@@ -358,7 +357,7 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
       notDue,
       seedSeconds,
       runSeconds: round(seconds, 2),
-      renewalsPerSecond: round(DUE / seconds),
+      renewalsPerSecond: round(DUE / seconds, 1),
       latencyMs: { p50: Math.round(percentile(latencies, 0.5)), p90: Math.round(percentile(latencies, 0.9)), p99: Math.round(percentile(latencies, 0.99)), max: Math.round(latencies[latencies.length - 1]) },
       paidRenewalInvoices,
       walBytesPerRenewal: Math.round(walBytes / DUE),
@@ -371,10 +370,10 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
     say(`  due → renewed: p50 ${scenario.latencyMs.p50} ms, p90 ${scenario.latencyMs.p90} ms, p99 ${scenario.latencyMs.p99} ms, max ${scenario.latencyMs.max} ms; paid renewal invoices: ${paidRenewalInvoices}`);
     say(`  ${describeCpuUsage(cpu, 'renewal')}`);
     say(`  ${describeMachineSpeed(machineSpeed, scenario.machineSpeed.cpuPerRenewalInReferenceWork, 'renewal')}`);
-    say(`  write-ahead log per renewal: ${round(scenario.walBytesPerRenewal / 1024)} KB`);
+    say(`  write-ahead log per renewal: ${round(scenario.walBytesPerRenewal / 1024, 1)} KB`);
     if (walImages) {
       const top = Object.entries(walImages.perRenewalByRelation).map(([relation, images]) => `${relation} ${images}`);
-      say(`  of which full-page images: ${round(walImages.bytesPerRenewal / 1024)} KB, ${walImages.perRenewal} per renewal (${top.join(', ')})`);
+      say(`  of which full-page images: ${round(walImages.bytesPerRenewal / 1024, 1)} KB, ${walImages.perRenewal} per renewal (${top.join(', ')})`);
     }
     if (statements) for (const line of describeStatementTimes(statements)) say(`  ${line}`);
     return scenario;

@@ -21,6 +21,7 @@ import { renewalService } from '../../services/renewal/src/service';
 import { RenewalScheduler } from '../../services/renewal/src/scheduler/renewal-scheduler';
 import { insertService, insertTerm, sqlOf, type ServiceRow, type Sql } from '../../services/renewal/src/schedule/schedule-rows';
 import { newTermRow } from '../../services/renewal/src/schedule/term-schedule';
+import { percentile, round } from '../figures';
 import { seedNotDueSchedule } from './not-due-services';
 
 const DUE = 10_000;
@@ -38,12 +39,6 @@ interface Scenario {
   renewalsPerSecond: number;
   latencyMs: { p50: number; p99: number; max: number };
   seedSeconds: number;
-}
-
-const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
-
-function percentile(sorted: number[], fraction: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
 }
 
 /** The due services, each with the term row the schedule computes for it (invoice due now). */
@@ -133,8 +128,8 @@ async function runScenario(multiple: number): Promise<Scenario> {
     const scenario: Scenario = {
       notDue,
       due: DUE,
-      runSeconds: round(runSeconds),
-      publishedSeconds: round(publishedSeconds),
+      runSeconds: round(runSeconds, 3),
+      publishedSeconds: round(publishedSeconds, 3),
       renewalsPerSecond: Math.round(DUE / publishedSeconds),
       latencyMs: { p50: Math.round(percentile(latencies, 0.5)), p99: Math.round(percentile(latencies, 0.99)), max: Math.round(latencies[latencies.length - 1]) },
       seedSeconds: round(seedSeconds, 1),

@@ -10,6 +10,7 @@
 // Execution time includes the time a statement waited for a lock (pg_advisory_xact_lock is
 // nothing but that).
 import type { Client } from 'pg';
+import { round } from '../figures';
 
 export type StatementTimes = Readonly<{
   /** execution ms per renewal, by service */
@@ -26,7 +27,6 @@ type Counters = Readonly<{ service: string; statement: string; calls: number; ms
 export type StatementSnapshot = ReadonlyMap<string, Counters>;
 
 const TOP = 15;
-const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** Whether the server loaded pg_stat_statements; creates the extension's view where it did. */
 export async function statementStatisticsAvailable(client: Client): Promise<boolean> {
