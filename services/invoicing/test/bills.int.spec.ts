@@ -57,6 +57,46 @@ describe('bills', () => {
     });
   });
 
+  describe('grouped renewal invoices', () => {
+    it("bills a customer's terms of one day on the first term's invoice, a line each, charged once; the grouped terms' own requests issue nothing", async () => {
+      const customerId = uniqueCustomer('grouped');
+      await service.openAccount(customerId, 'FR');
+      const [first, second, third] = [randomUUID(), randomUUID(), randomUUID()].sort();
+      const request = renewalInvoiceRequested(customerId, 'FR', { autoPay: true, termStartDate: inDays(12), termEndDate: inDays(377), amount: 8388, renewalTermId: first });
+      const others = [
+        renewalInvoiceRequested(customerId, 'FR', { autoPay: true, termStartDate: inDays(10), termEndDate: inDays(40), amount: 999, renewalTermId: second }),
+        renewalInvoiceRequested(customerId, 'FR', { autoPay: true, termStartDate: inDays(11), termEndDate: inDays(41), amount: 1, renewalTermId: third }),
+      ];
+      const groupedTerms = others.map(({ data }) => ({ renewalTermId: data.renewalTermId, serviceId: data.serviceId, universe: data.universe, planCode: data.planCode, period: data.period, amount: data.amount, termStartDate: data.termStartDate, termEndDate: data.termEndDate }));
+      const leader = { ...request, data: { ...request.data, groupedTerms } };
+      const grouped = others.map((other) => ({ ...other, data: { ...other.data, invoicedWith: first } }));
+      await service.publishRenewals(grouped[0], leader, grouped[1], { ...leader, eventId: randomUUID() });
+      const sentinel = renewalInvoiceRequested(customerId, 'FR', { autoPay: false, termStartDate: inDays(20), termEndDate: inDays(50), amount: 100 });
+      await service.publishRenewals(sentinel);
+
+      await service.invoicesTopic.waitFor('InvoiceIssued', (event) => event.source.kind === 'renewal' && event.source.renewalTermId === sentinel.data.renewalTermId, 'the sentinel invoice');
+      const invoices = service.invoicesTopic.ofType('InvoiceIssued', (event) => event.customerId === customerId && event.source.kind === 'renewal' && event.source.renewalTermId !== sentinel.data.renewalTermId);
+      expect(invoices).toHaveLength(1);
+      const source = { kind: 'renewal', renewalTermId: first, serviceId: request.data.serviceId, groupedTerms: others.map(({ data }) => ({ renewalTermId: data.renewalTermId, serviceId: data.serviceId })) };
+      expect(invoices[0]).toMatchObject({
+        category: 'autorenew',
+        source,
+        // payable until the first of its terms expires
+        dueDate: inDays(10),
+        lines: [
+          { serviceId: request.data.serviceId, periodStart: inDays(12), periodEnd: inDays(377), unitPrice: { value: 8388 } },
+          { serviceId: others[0].data.serviceId, periodStart: inDays(10), periodEnd: inDays(40), unitPrice: { value: 999 } },
+          { serviceId: others[1].data.serviceId, periodStart: inDays(11), periodEnd: inDays(41), unitPrice: { value: 1 } },
+        ],
+        // VAT once on the invoice: 20 % of 9,388 = 1,877.6, rounded half-up
+        totals: { withoutTax: { value: 9388 }, tax: { value: 1878 }, withTax: { value: 11266 } },
+      });
+      const [paid] = await service.invoicesTopic.waitFor('InvoicePaid', (event) => event.invoiceId === invoices[0].invoiceId, 'the grouped payment');
+      expect(paid.source).toEqual(source);
+      expect((await service.sandboxChargesOf(invoices[0].invoiceId)).map((charge) => [charge.idempotency_key, charge.status])).toEqual([[`${invoices[0].invoiceId}:1`, 'succeeded']]);
+    });
+  });
+
   describe('dunning', () => {
     it('charges again on each retry renewal asks for, once per attempt, with the method the customer has now', async () => {
       const customerId = uniqueCustomer('dunning');

@@ -300,6 +300,12 @@ export const subscription = {
 
 const withTax = (amount: { currency: string; value: number }) => ({ currency: amount.currency, value: Math.round(amount.value * 1.2) });
 
+/** A renewal invoice's source: the request's term, and the terms its request groups with it. */
+function renewalSourceOf(request: RenewalInvoiceRequested) {
+  const grouped = request.groupedTerms?.map(({ renewalTermId, serviceId }) => ({ renewalTermId, serviceId }));
+  return { kind: 'renewal' as const, renewalTermId: request.renewalTermId, serviceId: request.serviceId, ...(grouped ? { groupedTerms: grouped } : {}) };
+}
+
 export const invoicing = {
   issued(request: RenewalInvoiceRequested, invoiceId: string, issuedAt = request.requestedAt) {
     const tax = withTax(request.amount).value - request.amount.value;
@@ -312,7 +318,7 @@ export const invoicing = {
       subsidiary: request.subsidiary,
       currency: request.amount.currency,
       category: 'autorenew',
-      source: { kind: 'renewal', renewalTermId: request.renewalTermId, serviceId: request.serviceId },
+      source: renewalSourceOf(request),
       billedTo: { name: 'Camille Martin', country: 'FR' },
       lines: [
         {
@@ -339,7 +345,7 @@ export const invoicing = {
     return envelopeOf('InvoicePaid', {
       invoiceId,
       customerId: request.customerId,
-      source: { kind: 'renewal', renewalTermId: request.renewalTermId, serviceId: request.serviceId },
+      source: renewalSourceOf(request),
       paymentId: randomUUID(),
       amount: withTax(request.amount),
       paymentMethodId: 'pm_card_visa',
@@ -351,7 +357,7 @@ export const invoicing = {
     return envelopeOf('InvoicePaymentFailed', {
       invoiceId,
       customerId: request.customerId,
-      source: { kind: 'renewal', renewalTermId: request.renewalTermId, serviceId: request.serviceId },
+      source: renewalSourceOf(request),
       paymentId: randomUUID(),
       attempt,
       amount: withTax(request.amount),

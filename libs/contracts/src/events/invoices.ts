@@ -30,13 +30,21 @@ const paymentMethodIdSchema = described(z.string().min(1), 'A payment method reg
 /** What an invoice bills, so that order and renewal recognise their own invoices. */
 export const invoiceSourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('order'), orderId: uuidSchema }),
-  z.object({ kind: z.literal('renewal'), renewalTermId: uuidSchema, serviceId: uuidSchema }),
+  z.object({
+    kind: z.literal('renewal'),
+    renewalTermId: uuidSchema,
+    serviceId: uuidSchema,
+    groupedTerms: described(
+      z.array(z.object({ renewalTermId: uuidSchema, serviceId: uuidSchema })).min(1),
+      "The customer's other terms billed on this invoice (RenewalInvoiceRequested.groupedTerms): each has the invoice's outcomes as its own.",
+    ).optional(),
+  }),
   z.object({ kind: z.literal('upgrade'), planChangeId: uuidSchema, serviceId: uuidSchema }),
 ]);
 contractSchemaRegistry.add(invoiceSourceSchema, {
   id: 'InvoiceSource',
   description:
-    'What the invoice bills: an order (OrderPlaced), a renewal term (RenewalInvoiceRequested) or a plan change (ServicePlanChanged).',
+    'What the invoice bills: an order (OrderPlaced), a renewal term and the terms grouped with it (RenewalInvoiceRequested) or a plan change (ServicePlanChanged).',
 });
 
 export const invoicePaymentFailureReasons = [

@@ -64,6 +64,27 @@ export const renewalInvoiceRequestedSchema = z.object({
     z.boolean(),
     'Charge the default payment method when issued (renew mode `automatic`); otherwise the customer pays it himself.',
   ),
+  groupedTerms: described(
+    z
+      .array(
+        z.object({
+          renewalTermId: renewalTermIdSchema,
+          serviceId: serviceIdSchema,
+          universe: universeSchema,
+          planCode: planCodeSchema,
+          period: periodSchema,
+          amount: described(moneySchema, 'The price of that term, tax excluded.'),
+          termStartDate: calendarDateSchema,
+          termEndDate: calendarDateSchema,
+        }),
+      )
+      .min(1),
+    "The customer's other automatic terms billed the same day, on the request of the group's first term (the smallest renewalTermId): invoicing issues one invoice with a line per term and charges it once.",
+  ).optional(),
+  invoicedWith: described(
+    renewalTermIdSchema,
+    'This term is billed on the invoice of that term, whose request lists it in groupedTerms: invoicing issues nothing for this request.',
+  ).optional(),
   requestedAt: instantSchema,
 });
 
@@ -139,7 +160,7 @@ export const renewalEvents = [
     topic,
     schema: renewalInvoiceRequestedSchema,
     description:
-      'A term is due for invoicing (service status `toRenew`): invoicing issues exactly one invoice per renewalTermId and, with autoPay, charges it.',
+      "A term is due for invoicing (service status `toRenew`): invoicing bills it on exactly one invoice and, with autoPay, charges it. A customer's automatic terms billed the same day share one invoice and one charge: the first term's request lists the others (groupedTerms), theirs name it (invoicedWith).",
   }),
   defineEvent({
     type: 'RenewalSucceeded',

@@ -1,5 +1,6 @@
-// Every due automatic renewal has exactly one issued invoice per term, and no term has two: the
-// renewal store's invoice requests and schedule against the invoices the invoicing store issued.
+// Every due automatic renewal term is billed on exactly one issued invoice (its own, or the one it
+// is grouped on), and no term on two: the renewal store's invoice requests and schedule against
+// the invoices the invoicing store issued.
 import type { Invariant, InvariantViolation } from './invariant';
 import { limited } from './invariant';
 
@@ -17,10 +18,15 @@ const overdueSql = `
      AND t.invoice_on <= ($1::timestamptz AT TIME ZONE 'UTC')::date
      AND t.next_due_at < $1::timestamptz - make_interval(secs => $2)`;
 
+// each term an invoice bills: its source's term and the terms grouped with it
 const issuedSql = `
-  SELECT data->'source'->>'renewalTermId' AS renewal_term_id, array_agg(DISTINCT data->>'number') AS numbers
-    FROM event_store.events
-   WHERE event_type = 'InvoiceIssued' AND data->'source'->>'kind' = 'renewal'
+  SELECT billed.renewal_term_id, array_agg(DISTINCT e.data->>'number') AS numbers
+    FROM event_store.events e
+   CROSS JOIN LATERAL (
+         SELECT e.data->'source'->>'renewalTermId' AS renewal_term_id
+          UNION ALL
+         SELECT grouped->>'renewalTermId' FROM jsonb_array_elements(coalesce(e.data->'source'->'groupedTerms', '[]'::jsonb)) AS grouped) AS billed
+   WHERE e.event_type = 'InvoiceIssued' AND e.data->'source'->>'kind' = 'renewal'
    GROUP BY 1`;
 
 export const renewalsInvoicedOnce: Invariant = {

@@ -7,10 +7,13 @@ import type { BilledTo } from './customer-account';
 
 export type InvoiceCategory = PurchaseBillCategory | 'autorenew' | 'earlyrenewal';
 
-/** What the invoice bills: exactly one invoice per source (its id is derived from the source's). */
+/**
+ * What the invoice bills: exactly one invoice per source (its id is derived from the source's). A
+ * renewal invoice may bill the customer's other terms of the same day with its own (groupedTerms).
+ */
 export type InvoiceSource =
   | Readonly<{ kind: 'order'; orderId: string }>
-  | Readonly<{ kind: 'renewal'; renewalTermId: string; serviceId: string }>
+  | Readonly<{ kind: 'renewal'; renewalTermId: string; serviceId: string; groupedTerms?: Readonly<{ renewalTermId: string; serviceId: string }>[] }>
   | Readonly<{ kind: 'upgrade'; planChangeId: string; serviceId: string }>;
 
 export type InvoiceLine = Readonly<{

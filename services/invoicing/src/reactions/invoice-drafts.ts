@@ -63,8 +63,20 @@ export function orderInvoiceDraft(order: OrderPlaced, billedTo: BilledTo): Invoi
   };
 }
 
+/**
+ * A renewal term's invoice: a line for the term, and one for each term grouped with it (the
+ * customer's other automatic terms billed the same day), charged once. It is payable until the
+ * first of them expires: the earliest term's first day.
+ */
 export function renewalInvoiceDraft(request: RenewalInvoiceRequested, billedTo: BilledTo): InvoiceDraft {
-  const source = { kind: 'renewal', renewalTermId: request.renewalTermId, serviceId: request.serviceId } as const;
+  const grouped = request.groupedTerms ?? [];
+  const source = {
+    kind: 'renewal',
+    renewalTermId: request.renewalTermId,
+    serviceId: request.serviceId,
+    ...(grouped.length > 0 ? { groupedTerms: grouped.map(({ renewalTermId, serviceId }) => ({ renewalTermId, serviceId })) } : {}),
+  } as const;
+  const terms = [request, ...grouped];
   return {
     invoiceId: invoiceIdOf(source),
     customerId: request.customerId,
@@ -73,20 +85,18 @@ export function renewalInvoiceDraft(request: RenewalInvoiceRequested, billedTo: 
     subsidiary: request.subsidiary,
     currency: request.amount.currency,
     billedTo,
-    lines: [
-      {
-        description: `${planName(request.planCode, request.termStartDate)} — renewal, ${periodWording[request.period] ?? request.period}`,
-        planCode: request.planCode,
-        serviceId: request.serviceId,
-        periodStart: request.termStartDate,
-        periodEnd: request.termEndDate,
-        quantity: 1,
-        unitPrice: asMoney(request.amount),
-      },
-    ],
+    lines: terms.map((term) => ({
+      description: `${planName(term.planCode, term.termStartDate)} — renewal, ${periodWording[term.period] ?? term.period}`,
+      planCode: term.planCode,
+      serviceId: term.serviceId,
+      periodStart: term.termStartDate,
+      periodEnd: term.termEndDate,
+      quantity: 1,
+      unitPrice: asMoney(term.amount),
+    })),
     settlement: { autoPay: request.autoPay },
-    // a renewal is payable until the service expires: the term's first day
-    payableBy: request.termStartDate,
+    // a renewal is payable until the service expires: the (earliest) term's first day
+    payableBy: terms.reduce((earliest, term) => (term.termStartDate < earliest ? term.termStartDate : earliest), request.termStartDate),
   };
 }
 

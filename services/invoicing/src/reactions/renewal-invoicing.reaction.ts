@@ -1,5 +1,6 @@
 // Turns RenewalInvoiceRequested into the term's invoice (exactly one per renewalTermId, whatever
-// the duplicates) and, for an automatic renewal, charges the account's default payment method;
+// the duplicates; the terms grouped on it billed with it) and, for an automatic renewal, charges
+// the account's default payment method;
 // RenewalPaymentRetryScheduled (sent by renewal on the dunning day) into the next attempt.
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConsumedEvent, Reaction } from '@billing/messaging';
@@ -27,6 +28,11 @@ export class RenewalInvoicingReaction implements Reaction<RenewalsTopicEnvelope>
     private readonly payments: InvoicePayments,
   ) {
     this.topics = [settings.topics.renewals];
+  }
+
+  /** A term grouped on another's invoice is billed by that term's request: its own passes by. */
+  concerns(event: ConsumedEvent<RenewalsTopicEnvelope>): boolean {
+    return event.type !== 'RenewalInvoiceRequested' || (event as RenewalInvoiceRequestedEvent).data.invoicedWith === undefined;
   }
 
   react(event: ConsumedEvent<RenewalsTopicEnvelope>): Promise<void> {

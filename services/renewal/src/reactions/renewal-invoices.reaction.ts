@@ -1,4 +1,5 @@
-// Turns invoicing's outcomes for renewal invoices (source kind `renewal`) into the term's facts:
+// Turns invoicing's outcomes for renewal invoices (source kind `renewal`) into the term's facts
+// (each of the terms a grouped invoice bills):
 // issued → the invoice the term waits for; paid → RenewalSucceeded and the next term scheduled;
 // failed → the dunning schedule. Invoices of orders and plan changes are not renewal's.
 import { Inject, Injectable } from '@nestjs/common';
@@ -43,18 +44,20 @@ export class RenewalInvoicesReaction implements Reaction<InvoicesTopicEnvelope> 
       const handled = event as ConsumedEvent<Handled>;
       const { source } = handled.data;
       if (source.kind !== 'renewal') continue;
-      const { renewalTermId } = source;
-      switch (handled.type) {
-        case 'InvoiceIssued':
-          outcomes.push({ type: 'issued', renewalTermId, invoiceId: handled.data.invoiceId, issuedAt: handled.data.issuedAt, cause: event });
-          break;
-        case 'InvoicePaid':
-          outcomes.push({ type: 'paid', renewalTermId, invoiceId: handled.data.invoiceId, cause: event });
-          break;
-        case 'InvoicePaymentFailed': {
-          const { invoiceId, attempt, reason, retryable, failedAt } = handled.data;
-          outcomes.push({ type: 'failed', renewalTermId, failure: { invoiceId, attempt, reason, retryable, failedAt }, cause: event });
-          break;
+      // a grouped invoice's outcome is each of its terms' own
+      for (const renewalTermId of [source.renewalTermId, ...(source.groupedTerms ?? []).map((term) => term.renewalTermId)]) {
+        switch (handled.type) {
+          case 'InvoiceIssued':
+            outcomes.push({ type: 'issued', renewalTermId, invoiceId: handled.data.invoiceId, issuedAt: handled.data.issuedAt, cause: event });
+            break;
+          case 'InvoicePaid':
+            outcomes.push({ type: 'paid', renewalTermId, invoiceId: handled.data.invoiceId, cause: event });
+            break;
+          case 'InvoicePaymentFailed': {
+            const { invoiceId, attempt, reason, retryable, failedAt } = handled.data;
+            outcomes.push({ type: 'failed', renewalTermId, failure: { invoiceId, attempt, reason, retryable, failedAt }, cause: event });
+            break;
+          }
         }
       }
     }
