@@ -2,7 +2,8 @@
 // and Kafka: N services come due at once (the test clock moves to their invoice day) and each one
 // counts as renewed when its ServiceExpirationExtended reaches billing.services.v1 — due →
 // RenewalInvoiceRequested (renewal) → invoice issued and charged (invoicing) → InvoicePaid →
-// RenewalSucceeded (renewal) → expiration extended (subscription): four hops over Kafka.
+// RenewalSucceeded (renewal) → expiration extended (subscription): four hops over Kafka. A
+// customer's services are due the same day, so their terms share an invoice (invoice-groups.ts).
 // The services are imported in bulk (non-legacy, automatic) for customers with a complete
 // account and a card that works. Then, for each multiple of BENCH_RENEWAL_E2E_MULTIPLES, as many
 // services that are not due are seeded straight into subscription's and renewal's stores (with
@@ -192,6 +193,8 @@ type Scenario = Readonly<{
   renewalsPerSecond: number;
   latencyMs: Readonly<{ p50: number; p90: number; p99: number; max: number }>;
   paidRenewalInvoices: number;
+  /** The terms those invoices bill (a grouped invoice bills several). */
+  paidRenewalTerms: number;
   /** Write-ahead log the cluster wrote during the run, per renewal. */
   walBytesPerRenewal: number;
   walImages?: FullPageImages;
@@ -353,6 +356,12 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
     const latencies = [...renewedAt.values()].map((at) => at - due).sort((a, b) => a - b);
     const seconds = latencies[latencies.length - 1] / 1000;
     const paidRenewalInvoices = await count(platform.databaseUrl('invoicing'), "SELECT count(*) AS n FROM bills WHERE category = 'autorenew' AND status = 'paid'").catch(() => -1);
+    const paidRenewalTerms = await count(
+      platform.databaseUrl('invoicing'),
+      `SELECT coalesce(sum(1 + coalesce(jsonb_array_length(e.data->'source'->'groupedTerms'), 0)), 0) AS n
+         FROM event_store.events e JOIN bills b ON b.invoice_id = (e.data->>'invoiceId')::uuid
+        WHERE e.event_type = 'InvoiceIssued' AND b.category = 'autorenew' AND b.status = 'paid'`,
+    ).catch(() => -1);
     const scenario: Scenario = {
       notDue,
       seedSeconds,
@@ -360,6 +369,7 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
       renewalsPerSecond: round(DUE / seconds, 1),
       latencyMs: { p50: Math.round(percentile(latencies, 0.5)), p90: Math.round(percentile(latencies, 0.9)), p99: Math.round(percentile(latencies, 0.99)), max: Math.round(latencies[latencies.length - 1]) },
       paidRenewalInvoices,
+      paidRenewalTerms,
       walBytesPerRenewal: Math.round(walBytes / DUE),
       walImages,
       statements,
@@ -367,7 +377,7 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
       machineSpeed: { ...machineSpeed, ...(cpu ? { cpuPerRenewalInReferenceWork: inReferenceWork(cpu.msPerUnit.all, machineSpeed) } : {}) },
     };
     say(`  renewed ${DUE} services in ${scenario.runSeconds} s: ${scenario.renewalsPerSecond} renewals/s end to end`);
-    say(`  due → renewed: p50 ${scenario.latencyMs.p50} ms, p90 ${scenario.latencyMs.p90} ms, p99 ${scenario.latencyMs.p99} ms, max ${scenario.latencyMs.max} ms; paid renewal invoices: ${paidRenewalInvoices}`);
+    say(`  due → renewed: p50 ${scenario.latencyMs.p50} ms, p90 ${scenario.latencyMs.p90} ms, p99 ${scenario.latencyMs.p99} ms, max ${scenario.latencyMs.max} ms; paid renewal invoices: ${paidRenewalInvoices}, billing ${paidRenewalTerms} terms`);
     say(`  ${describeCpuUsage(cpu, 'renewal')}`);
     say(`  ${describeMachineSpeed(machineSpeed, scenario.machineSpeed.cpuPerRenewalInReferenceWork, 'renewal')}`);
     say(`  write-ahead log per renewal: ${round(scenario.walBytesPerRenewal / 1024, 1)} KB`);

@@ -3,7 +3,8 @@
 // Jan 10; their card is refused at the renewal. The renewal invoice is charged again on the
 // dunning schedule (+1, +3, +7 days after the first failure), the service goes unpaid at its
 // expiration, is suspended 7 days later and terminated when the 30-day grace period ends — unless
-// the customer pays in between, which restores it on its original anchor.
+// the customer pays in between, which restores it on its original anchor. A third customer has
+// two such services: they renew on one invoice, dunned and paid as one, and both are restored.
 import { waitForValue } from '@billing/testing';
 import { ScenarioPlatform, type Bill, type ScenarioCustomer, type ServiceView } from './platform-scenario';
 
@@ -56,19 +57,28 @@ class Customer {
 describe('a card refused at renewal', () => {
   let lapsing: Customer;
   let payingLate: Customer;
+  let grouped: ScenarioCustomer;
+  let groupedServiceIds: string[] = [];
+  const groupedServicesAre = (until: (view: ServiceView) => boolean, description: string) =>
+    Promise.all(groupedServiceIds.map((serviceId) => grouped.waitForService(serviceId, until, description)));
 
   beforeAll(() => {
     lapsing = new Customer('Alix Lapsing');
     payingLate = new Customer('Bea Payslate');
+    grouped = scenario.customer('Gaby Grouped');
   });
 
   it('delivers a monthly service ordered on Jan 10: it expires on Feb 10', async () => {
-    await Promise.all([lapsing.orderMonthlyHosting(), payingLate.orderMonthlyHosting()]);
+    const hosting = { planCode: 'web-hosting-pro', period: 'P1M' };
+    const [, , two] = await Promise.all([lapsing.orderMonthlyHosting(), payingLate.orderMonthlyHosting(), grouped.order([hosting, hosting])]);
+    groupedServiceIds = two.map((service) => service.serviceId);
     for (const customer of [lapsing, payingLate]) {
       expect(await customer.service()).toMatchObject({ status: 'active', billing: { expirationDate: '2027-02-10' } });
       // the card on file now is refused for lack of funds (a refusal that retrying may cure)
       await customer.client.addCard('tok_insufficient_funds', true);
     }
+    for (const service of two) expect(service).toMatchObject({ status: 'active', billing: { expirationDate: '2027-02-10' } });
+    await grouped.addCard('tok_insufficient_funds', true);
   });
 
   it('charges the renewal invoice 7 days before, then again on +1, +3 and +7 days', async () => {
@@ -78,6 +88,13 @@ describe('a card refused at renewal', () => {
         const invoice = await customer.waitForFailedAttempt(attempt);
         expect(invoice).toMatchObject({ status: 'unpaid', lastPaymentFailure: { reason: 'insufficientFunds' } });
       }
+      // the two services' terms share one invoice, charged once on each day (attempt n, not 2n)
+      const [shared] = await waitForValue(() => grouped.invoicesOf('autorenew'), (bills) => bills[0]?.lastPaymentFailure?.attempt === attempt, {
+        timeoutMs: 60_000,
+        description: `the grouped renewal invoice to fail attempt ${attempt}`,
+      });
+      expect(shared).toMatchObject({ status: 'unpaid', totals: { withoutTax: { value: 2 * 799 } } });
+      expect(shared.lines.map((line) => line.serviceId).sort()).toEqual([...groupedServiceIds].sort());
       // before its expiration the service runs on, unpaid renewal or not
       if (day < '2027-02-10') expect((await lapsing.service()).status).toBe('active');
     }
@@ -89,12 +106,13 @@ describe('a card refused at renewal', () => {
       [3, '2027-02-06'],
       [4, '2027-02-10'],
     ]);
+    expect(await grouped.invoicesOf('autorenew')).toHaveLength(1);
   });
 
   it('is unpaid from its expiration day (the last retry failed), and suspended 7 days later', async () => {
-    await Promise.all([lapsing.waitForStatus('unpaid'), payingLate.waitForStatus('unpaid')]);
+    await Promise.all([lapsing.waitForStatus('unpaid'), payingLate.waitForStatus('unpaid'), groupedServicesAre((view) => view.status === 'unpaid', 'to be unpaid')]);
     await scenario.moveClock('2027-02-18T06:00:00Z');
-    await Promise.all([lapsing.waitForStatus('rupture'), payingLate.waitForStatus('rupture')]);
+    await Promise.all([lapsing.waitForStatus('rupture'), payingLate.waitForStatus('rupture'), groupedServicesAre((view) => view.status === 'rupture', 'to be rupture')]);
   });
 
   it('a payment during the suspension restores the service on its anchor: Mar 10, not a month after the payment', async () => {
@@ -105,6 +123,13 @@ describe('a card refused at renewal', () => {
     expect(paid).toMatchObject({ status: 200, body: { status: 'paid' } });
     const restored = await payingLate.waitForStatus('active');
     expect(restored.billing.expirationDate).toBe('2027-03-10');
+
+    // one payment of the shared invoice restores both services
+    const [shared] = await grouped.invoicesOf('autorenew');
+    const groupedCard = await grouped.addCard('tok_success', true);
+    expect(await grouped.call('invoicing', 'POST', `/me/bill/${shared.billId}/pay`, { paymentMethodId: groupedCard })).toMatchObject({ status: 200, body: { status: 'paid' } });
+    const both = await groupedServicesAre((view) => view.status === 'active', 'restored');
+    expect(both.map((view) => view.billing.expirationDate)).toEqual(['2027-03-10', '2027-03-10']);
   });
 
   it('terminates the unpaid one when the 30-day grace period ends; the restored one renews with its new card', async () => {
@@ -115,6 +140,13 @@ describe('a card refused at renewal', () => {
       description: 'the restored service to renew on Mar 3 for Apr 10',
     });
     expect(renewed.status).toBe('active');
+    // the grouped customer's next renewal: one invoice for both, paid with the new card
+    await groupedServicesAre((view) => view.billing.expirationDate === '2027-04-10', 'renewed for Apr 10');
+    const renewals = await grouped.invoicesOf('autorenew');
+    expect(renewals.map((bill) => [bill.status, bill.lines.length])).toEqual([
+      ['paid', 2],
+      ['paid', 2],
+    ]);
     const subscriptionEvents = scenario.topic('billing.services.v1')
       .filter((message) => message.data.serviceId === lapsing.serviceId)
       .map((message) => message.type);

@@ -33,8 +33,8 @@ export interface BillSummary {
 }
 
 export interface Bill extends BillSummary {
-  source?: { kind: string; renewalTermId?: string; serviceId?: string; planChangeId?: string };
-  lines: { planCode?: string; unitPrice: Money; periodStart?: string; periodEnd?: string }[];
+  source?: { kind: string; renewalTermId?: string; serviceId?: string; planChangeId?: string; groupedTerms?: { renewalTermId: string; serviceId: string }[] };
+  lines: { planCode?: string; serviceId?: string; unitPrice: Money; periodStart?: string; periodEnd?: string }[];
   lastPaymentFailure?: { attempt: number; reason: string };
 }
 
@@ -133,11 +133,16 @@ export class ScenarioCustomer {
 
   /** An account, a card that works, and one item ordered in one click; resolves with its service, delivered. */
   async orderOne(item: { planCode: string; period: string; engagement?: string } = { planCode: 'web-hosting-pro', period: 'P1M' }): Promise<ServiceView> {
-    const card = await this.openAccount();
-    const placed = await this.call<{ orderId: string }>('order', 'POST', '/orders', { subsidiary: 'FR', items: [{ ...item, quantity: 1 }], autoPay: true, paymentMethodId: card });
-    if (placed.status !== 201) throw new Error(`POST /orders answered ${placed.status}: ${JSON.stringify(placed.body)}`);
-    const [service] = await waitForValue(() => this.services(), (list) => list.length === 1, { timeoutMs: 60_000, description: `the service of ${this.name}` });
+    const [service] = await this.order([item]);
     return service;
+  }
+
+  /** An account, a card that works, and the items ordered in one click; resolves with their services, delivered. */
+  async order(items: readonly { planCode: string; period: string; engagement?: string }[]): Promise<ServiceView[]> {
+    const card = await this.openAccount();
+    const placed = await this.call<{ orderId: string }>('order', 'POST', '/orders', { subsidiary: 'FR', items: items.map((item) => ({ ...item, quantity: 1 })), autoPay: true, paymentMethodId: card });
+    if (placed.status !== 201) throw new Error(`POST /orders answered ${placed.status}: ${JSON.stringify(placed.body)}`);
+    return waitForValue(() => this.services(), (list) => list.length === items.length, { timeoutMs: 60_000, description: `the services of ${this.name}` });
   }
 
   async services(): Promise<ServiceView[]> {

@@ -293,8 +293,9 @@ export async function renewDayOf(sql: Sql, customerId: string): Promise<RenewDay
 }
 
 /**
- * Claims up to `limit` due terms, earliest first, skipping those another transaction holds: the
- * partial index on next_due_at makes this cost what is due, however many terms are stored.
+ * Claims up to `limit` due terms, earliest first and a customer's together, skipping those another
+ * transaction holds: the partial index on (next_due_at, customer_id) makes this cost what is due,
+ * however many terms are stored.
  */
 const dueTermsSql = (lock: string) => `
   SELECT ${termColumns},
@@ -303,7 +304,7 @@ const dueTermsSql = (lock: string) => `
     FROM renewal_terms t
     JOIN LATERAL (SELECT ${serviceColumns} FROM renewal_services s WHERE s.service_id = t.service_id) s ON true
    WHERE t.next_due_at <= $1
-   ORDER BY t.next_due_at
+   ORDER BY t.next_due_at, t.customer_id
    LIMIT $2
    ${lock}`;
 

@@ -5,20 +5,24 @@
 // commits, the terms' events with them (one append for the batch). Replicas skip each other's
 // locked rows; a replica that dies releases its claim with its connection, its events with it,
 // and the next claim decides again (and a step found in the stream is not decided twice: event
-// ids derive from the term and the step): one RenewalInvoiceRequested per term.
+// ids derive from the term and the step): one RenewalInvoiceRequested per term. A customer's
+// automatic terms billed the same day and claimed together share one invoice (invoice-groups.ts):
+// their requests, appended in the same statement, say so.
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Money } from '@billing/billing-kernel';
+import type { RenewalInvoiceRequested } from '@billing/contracts';
 import { isLostAppendRace, PostgresEventStore } from '@billing/eventsourcing';
 import { CLOCK, instantText, postgresSsl, type Clock } from '@billing/platform';
 import { Pool } from 'pg';
 import { Temporal } from 'temporal-polyfill';
 import { reminderWording, type RenewalPolicy, type TermStep } from '../domain/renewal-plan';
+import { invoiceGroupsOf, type InvoiceGrouping } from '../domain/invoice-groups';
 import { isUnpaid, type RenewalTermEvent, type RenewalTermState, type TermIdentity } from '../domain/renewal-term';
 import { decide, type RenewalTermCommand } from '../domain/renewal-term.decide';
 import { evolve } from '../domain/renewal-term';
 import { RenewalMetrics } from '../metrics/renewal-metrics';
 import { RENEWAL_POLICY, SCHEDULER_SETTINGS, type SchedulerSettings } from '../renewal-policy';
-import { RenewalTermStreams } from '../schedule/renewal-term-streams';
+import { RenewalTermStreams, type TermsInRun } from '../schedule/renewal-term-streams';
 import { claimDueTerms, peekDueTerms, saveTerms, sqlOfClient, type ClaimedTerm, type Sql, type TermRow } from '../schedule/schedule-rows';
 import { dueInstantOf, notRenewedReasonOf, renewalAmountOf, renewalOf, rescheduledTerm, subsidiaryToday, termEndOf, type TermScheduleInputs } from '../schedule/term-schedule';
 
@@ -218,12 +222,13 @@ export class RenewalScheduler implements OnApplicationBootstrap, BeforeApplicati
     // due-ness is judged at the run's instant; the facts carry the time they are decided at
     const at = instantText(this.clock.now());
     const streams = await this.streams.loadIn(sql, claimed.map(({ term }) => term.renewalTermId));
+    const groups = this.invoiceGroups(streams, claimed, now, at);
     const stepped = claimed.map((entry): SteppedTerm => {
       const { term } = entry;
       try {
         let appended: readonly RenewalTermEvent[] = [];
         const state = this.streams.decideIn(streams, term.renewalTermId, term.customerId, (current) => {
-          const decided = this.dueSteps(current, entry, now, at);
+          const decided = this.dueSteps(current, entry, now, at, groups.get(term.renewalTermId));
           appended = decided.events;
           return decided;
         }, at);
@@ -234,6 +239,26 @@ export class RenewalScheduler implements OnApplicationBootstrap, BeforeApplicati
     });
     await this.streams.appendIn(sql, streams);
     return stepped;
+  }
+
+  /**
+   * The claim's automatic renewals that share an invoice (a customer's of one day): the invoice
+   * requests its terms' due steps make, decided once ahead on the states read (pure, so deciding
+   * again gives the same requests), grouped. A term whose steps throw is left out, to fail alone.
+   * The terms stepped one by one (the fallback) are not grouped: each is billed on its own.
+   */
+  private invoiceGroups(streams: TermsInRun, claimed: readonly ClaimedTerm[], now: Temporal.Instant, at: string): Map<string, InvoiceGrouping> {
+    const requests: RenewalInvoiceRequested[] = [];
+    for (const entry of claimed) {
+      const read = streams.get(entry.term.renewalTermId);
+      if (!read) continue;
+      try {
+        for (const event of this.dueSteps(read.state, entry, now, at).events) if (event.type === 'RenewalInvoiceRequested') requests.push(event.data);
+      } catch {
+        // decided again below, where it fails and is logged
+      }
+    }
+    return invoiceGroupsOf(requests);
   }
 
   /** Steps one claimed term: appends its due steps' events, returns its row as it must be saved. */
@@ -267,7 +292,7 @@ export class RenewalScheduler implements OnApplicationBootstrap, BeforeApplicati
   }
 
   /** Every step of the term due by `now`, in order, each decided on the state the previous left. */
-  private dueSteps(state: RenewalTermState, claimed: ClaimedTerm, now: Temporal.Instant, at: string): { state: RenewalTermState; events: RenewalTermEvent[] } {
+  private dueSteps(state: RenewalTermState, claimed: ClaimedTerm, now: Temporal.Instant, at: string, grouping?: InvoiceGrouping): { state: RenewalTermState; events: RenewalTermEvent[] } {
     const inputs = this.inputsOf(claimed, now);
     const events: RenewalTermEvent[] = [];
     let current = state;
@@ -275,7 +300,7 @@ export class RenewalScheduler implements OnApplicationBootstrap, BeforeApplicati
       const planned = rescheduledTerm(claimed.term, inputs, current);
       if (planned.nextStep === null || planned.nextDueAt === null) break;
       if (Temporal.Instant.compare(dueInstantOf(planned.nextDueAt), now) > 0) break;
-      const decided = decide(this.commandFor(planned.nextStep, planned, current, claimed, at), current);
+      const decided = decide(this.commandFor(planned.nextStep, planned, current, claimed, at, grouping), current);
       if (decided.length === 0) break;
       for (const event of decided) {
         events.push(event);
@@ -285,7 +310,7 @@ export class RenewalScheduler implements OnApplicationBootstrap, BeforeApplicati
     return { state: current, events };
   }
 
-  private commandFor(step: TermStep, term: TermRow, state: RenewalTermState, { service }: ClaimedTerm, at: string): RenewalTermCommand {
+  private commandFor(step: TermStep, term: TermRow, state: RenewalTermState, { service }: ClaimedTerm, at: string, grouping?: InvoiceGrouping): RenewalTermCommand {
     const identity: TermIdentity = { renewalTermId: term.renewalTermId, serviceId: term.serviceId, customerId: term.customerId, expirationDate: term.termStart };
     const { expirationDate: _expirationDate, ...key } = identity;
     switch (step) {
@@ -324,6 +349,7 @@ export class RenewalScheduler implements OnApplicationBootstrap, BeforeApplicati
             termEndDate: termEndOf(service.anchorDate, service.period, term.termStart),
             billingDate: term.invoiceOn ?? term.termStart,
             autoPay: service.renewMode === 'automatic',
+            ...grouping,
             requestedAt: at,
           },
         };
