@@ -32,6 +32,7 @@ export interface RenewalRunReport {
   /** the clock's time the run acted at */
   at: string;
   claimed: number;
+  /** terms whose invoice was requested (RenewalInvoiceRequested): a customer's grouped terms share one invoice */
   invoicesRequested: number;
   /** events appended (or that would be), per type */
   events: Record<string, number>;
