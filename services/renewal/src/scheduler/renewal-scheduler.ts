@@ -22,7 +22,7 @@ import { decide, type RenewalTermCommand } from '../domain/renewal-term.decide';
 import { evolve } from '../domain/renewal-term';
 import { RenewalMetrics } from '../metrics/renewal-metrics';
 import { RENEWAL_POLICY, SCHEDULER_SETTINGS, type SchedulerSettings } from '../renewal-policy';
-import { RenewalTermStreams, type TermsInRun } from '../schedule/renewal-term-streams';
+import { RenewalTermStreams } from '../schedule/renewal-term-streams';
 import { claimDueTerms, peekDueTerms, saveTerms, sqlOfClient, type ClaimedTerm, type Sql, type TermRow } from '../schedule/schedule-rows';
 import { dueInstantOf, notRenewedReasonOf, renewalAmountOf, renewalOf, rescheduledTerm, subsidiaryToday, termEndOf, type TermScheduleInputs } from '../schedule/term-schedule';
 
@@ -56,6 +56,8 @@ const REFUSED_STEP_DELAY = Temporal.Duration.from({ hours: 1 });
 const MAX_STEPS_PER_TERM = 16;
 
 type SteppedTerm = { row: TermRow; events: readonly RenewalTermEvent[]; failed: boolean };
+/** A term's due steps decided on a state: where they leave it, and their events. */
+type DueSteps = { state: RenewalTermState; events: RenewalTermEvent[] };
 
 async function inTurns<T, R>(items: readonly T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
@@ -223,15 +225,29 @@ export class RenewalScheduler implements OnApplicationBootstrap, BeforeApplicati
     // due-ness is judged at the run's instant; the facts carry the time they are decided at
     const at = instantText(this.clock.now());
     const streams = await this.streams.loadIn(sql, claimed.map(({ term }) => term.renewalTermId));
-    const groups = this.invoiceGroups(streams, claimed, now, at);
+    // each term's due steps decided once on its state as read (pure); a term whose decision
+    // throws is decided again below, where it fails alone and is logged
+    const decided = new Map<string, DueSteps>();
+    for (const entry of claimed) {
+      const read = streams.get(entry.term.renewalTermId);
+      if (!read) continue;
+      try {
+        decided.set(entry.term.renewalTermId, this.dueSteps(read.state, entry, now, at));
+      } catch {
+        // see above
+      }
+    }
+    const groups = this.invoiceGroups(decided);
     const stepped = claimed.map((entry): SteppedTerm => {
       const { term } = entry;
       try {
         let appended: readonly RenewalTermEvent[] = [];
         const state = this.streams.decideIn(streams, term.renewalTermId, term.customerId, (current) => {
-          const decided = this.dueSteps(current, entry, now, at, groups.get(term.renewalTermId));
-          appended = decided.events;
-          return decided;
+          // only a term whose invoice request joins a group is decided again, with its grouping
+          const grouping = groups.get(term.renewalTermId);
+          const steps = (grouping === undefined && decided.get(term.renewalTermId)) || this.dueSteps(current, entry, now, at, grouping);
+          appended = steps.events;
+          return steps;
         }, at);
         return this.steppedOf(entry, now, state, appended);
       } catch (error) {
@@ -243,22 +259,13 @@ export class RenewalScheduler implements OnApplicationBootstrap, BeforeApplicati
   }
 
   /**
-   * The claim's automatic renewals that share an invoice (a customer's of one day): the invoice
-   * requests its terms' due steps make, decided once ahead on the states read (pure, so deciding
-   * again gives the same requests), grouped. A term whose steps throw is left out, to fail alone.
-   * The terms stepped one by one (the fallback) are not grouped: each is billed on its own.
+   * The claim's automatic renewals that share an invoice (a customer's of one day), from the
+   * invoice requests its terms' due steps make. The terms stepped one by one (the fallback) are
+   * not grouped: each is billed on its own.
    */
-  private invoiceGroups(streams: TermsInRun, claimed: readonly ClaimedTerm[], now: Temporal.Instant, at: string): Map<string, InvoiceGrouping> {
+  private invoiceGroups(decided: ReadonlyMap<string, DueSteps>): Map<string, InvoiceGrouping> {
     const requests: RenewalInvoiceRequested[] = [];
-    for (const entry of claimed) {
-      const read = streams.get(entry.term.renewalTermId);
-      if (!read) continue;
-      try {
-        for (const event of this.dueSteps(read.state, entry, now, at).events) if (event.type === 'RenewalInvoiceRequested') requests.push(event.data);
-      } catch {
-        // decided again below, where it fails and is logged
-      }
-    }
+    for (const { events } of decided.values()) for (const event of events) if (event.type === 'RenewalInvoiceRequested') requests.push(event.data);
     return invoiceGroupsOf(requests);
   }
 
@@ -293,7 +300,7 @@ export class RenewalScheduler implements OnApplicationBootstrap, BeforeApplicati
   }
 
   /** Every step of the term due by `now`, in order, each decided on the state the previous left. */
-  private dueSteps(state: RenewalTermState, claimed: ClaimedTerm, now: Temporal.Instant, at: string, grouping?: InvoiceGrouping): { state: RenewalTermState; events: RenewalTermEvent[] } {
+  private dueSteps(state: RenewalTermState, claimed: ClaimedTerm, now: Temporal.Instant, at: string, grouping?: InvoiceGrouping): DueSteps {
     const inputs = this.inputsOf(claimed, now);
     const events: RenewalTermEvent[] = [];
     let current = state;
