@@ -13,7 +13,8 @@
 // the write-ahead log written per renewal, writes bench/results/renewal-e2e.json.
 //
 //   npm run bench:renewal:e2e   (BENCH_RENEWAL_E2E_DUE, default 10000; BENCH_RENEWAL_E2E_MULTIPLES,
-//                                default 0; BENCH_PROFILE_DIR; BENCH_NODE_OPTIONS; BENCH_WAL_DETAIL=1
+//                                default 0; BENCH_PROFILE_DIR: each service's V8 CPU profile, and
+//                                where its CPU went during the run (../cpu-profiles.ts); BENCH_NODE_OPTIONS; BENCH_WAL_DETAIL=1
 //                                for the log's full-page images by relation; BENCH_PG_STATEMENTS=1
 //                                for PostgreSQL's time by service and statement: statement-times.ts)
 //   npm run bench:renewal       (the scheduler alone, then this with multiples 0, 10 and 100)
@@ -28,6 +29,7 @@ import { PlatformUnderTest } from '@billing/service-testing';
 import { startKafkaBroker, testKafka, waitForConsumerCatchUp, waitUntil } from '@billing/testing';
 import type { Admin } from 'kafkajs';
 import { Client } from 'pg';
+import { describeProfile, monotonicMicros, summarizeProfiles, type ProfileSummary, type ProfileWindow } from '../cpu-profiles';
 import { CpuWindow, describeCpuUsage, type CpuUsage } from '../cpu-usage';
 import { percentile, round } from '../figures';
 import { describeMachineSpeed, inReferenceWork, MachineSpeedSampler, type MachineSpeed } from '../machine-speed';
@@ -200,6 +202,10 @@ type Scenario = Readonly<{
   walImages?: FullPageImages;
   statements?: StatementTimes;
   cpu: CpuUsage | undefined;
+  /** The run on the clock of the services' CPU profiles (BENCH_PROFILE_DIR). */
+  profileWindow?: ProfileWindow;
+  /** Where each service's CPU went during the run, from its profile (BENCH_PROFILE_DIR). */
+  profiles?: readonly ProfileSummary[];
   /** How fast the machine ran a fixed workload during the run; the CPU per renewal in units of it. */
   machineSpeed: MachineSpeed & Readonly<{ cpuPerRenewalInReferenceWork?: number }>;
 }>;
@@ -334,6 +340,7 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
     if (PG_STATEMENTS && !readStatements) say('  BENCH_PG_STATEMENTS: the server has not loaded pg_stat_statements (shared_preload_libraries), no statement times');
     const statementsBefore = await readStatements?.();
     const due = performance.now();
+    const profileFrom = monotonicMicros();
     await moveClock(RUN_AT);
     let reported = 0;
     await waitUntil(
@@ -347,6 +354,7 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
       { timeoutMs: RENEWAL_TIMEOUT_MS, intervalMs: 100, description: `${DUE} services renewed` },
     );
     const cpu = window.close(DUE);
+    const profileWindow = { fromMicros: profileFrom, toMicros: monotonicMicros() };
     const machineSpeed = speed.stop();
     // before the bench's own reads of the log, which run in the renewal database
     const statementsAfter = await readStatements?.();
@@ -374,6 +382,7 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
       walImages,
       statements,
       cpu,
+      ...(profile.CPU_PROFILE_DIR ? { profileWindow } : {}),
       machineSpeed: { ...machineSpeed, ...(cpu ? { cpuPerRenewalInReferenceWork: inReferenceWork(cpu.msPerUnit.all, machineSpeed) } : {}) },
     };
     say(`  renewed ${DUE} services in ${scenario.runSeconds} s: ${scenario.renewalsPerSecond} renewals/s end to end`);
@@ -401,6 +410,16 @@ async function main(): Promise<void> {
   say(`renewal run end to end: ${DUE} services due, four services as processes`);
   const scenarios: Scenario[] = [];
   for (const multiple of MULTIPLES) scenarios.push(await runScenario(multiple, profile));
+  // the services write their profiles as they stop, at the end of each scenario
+  if (profile.CPU_PROFILE_DIR) {
+    for (const [index, scenario] of scenarios.entries()) {
+      if (!scenario.profileWindow) continue;
+      const profiles = summarizeProfiles(profile.CPU_PROFILE_DIR, scenario.profileWindow);
+      scenarios[index] = { ...scenario, profiles };
+      say(`\nwhere the CPU went during the run among ${scenario.notDue} not due (V8 profiles in ${profile.CPU_PROFILE_DIR}, % of each process's busy samples):`);
+      for (const summary of profiles) for (const line of describeProfile(summary)) say(`  ${line}`);
+    }
+  }
   const [baseline] = scenarios;
   // a baseline run again at the end measures how far this machine's speed moved meanwhile (a
   // shared machine can lose a third of it for minutes): the others are held to the baselines'
