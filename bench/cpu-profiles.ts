@@ -41,11 +41,15 @@ function originOfUrl(url: string): string | undefined {
   return ours ? ours[1].split('/').slice(0, 2).join('/') : undefined;
 }
 
-/** A function's place: its origin and file name (pg/result.js:63), or the runtime's module. */
+/**
+ * A function's place: its origin and file (pg/result.js:63), or the runtime's module. Our sources
+ * run as swc compiles them, whose lines are not the TypeScript's: those go without a line.
+ */
 function placeOf({ url, lineNumber }: CallFrame): string {
   if (!url) return '';
   const origin = originOfUrl(url);
-  return ` ${origin ? `${origin}/${url.replace(/^.*\//, '')}` : url}:${lineNumber + 1}`;
+  const file = origin ? `${origin}/${url.replace(/^.*\//, '')}` : url;
+  return url.endsWith('.ts') ? ` ${file}` : ` ${file}:${lineNumber + 1}`;
 }
 
 function summarize(file: string, profile: CpuProfile, window: ProfileWindow, top: number): ProfileSummary | undefined {
@@ -54,8 +58,9 @@ function summarize(file: string, profile: CpuProfile, window: ProfileWindow, top
   for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
   const mainModule = profile.nodes.map((node) => /services\/([a-z-]+)\/src\/main\.ts$/.exec(node.callFrame.url)?.[1]).find(Boolean);
 
-  // a sample is in the code of the innermost frame that has an origin; the runtime's own frames
-  // (buffers, timers, the event loop) are named after the frame sampled
+  // a sample counts for the innermost frame that has an origin: the runtime's own frames
+  // (buffers, sockets, timers) for the code that called them, and at the top of a stack (the event
+  // loop's callbacks) as the runtime's, by name
   const origins = new Map<number, string>();
   const originOf = (id: number): string => {
     const known = origins.get(id);
