@@ -3,6 +3,10 @@
 // and used by every client, including those of libraries that are only handed a broker list.
 import type { ConnectionOptions } from 'node:tls';
 import { Kafka, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import { quietIdleRequestQueues } from './request-queue-timer';
+
+// every client of the process, made here or not, runs on the same RequestQueue class
+quietIdleRequestQueues();
 
 export interface KafkaConnectionSecurity {
   /** TLS towards the brokers: `true` for the system's CAs, or the CA, client certificate and key. */
