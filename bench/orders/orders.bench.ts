@@ -294,12 +294,16 @@ async function main(): Promise<void> {
     const runs = [];
     const belowCapacity = Math.max(1, Math.floor(burst.deliveredPerSecond * 0.5));
     for (const rate of [...new Set([belowCapacity, STEADY.ordersPerSecond])].sort((a, b) => a - b)) {
-      const steady = await steadyRun(platform, watcher, customers, rate, STEADY.seconds);
+      // below capacity the processes also spend what they spend idle (timers, fetch loops), per order
+      const steadyCpu = new CpuWindow({ order: platform.pidOf('order'), invoicing: platform.pidOf('invoicing') });
+      const measured = await steadyRun(platform, watcher, customers, rate, STEADY.seconds);
+      const steady = { ...measured, cpu: steadyCpu.close(measured.orders) };
       runs.push(steady);
       process.stdout.write(
         `steady ${steady.targetOrdersPerSecond} orders/s for ${STEADY.seconds} s (${steady.orders} orders, posted at ${steady.achievedOrdersPerSecond}/s): POST → delivered p50 ${steady.p50Ms} ms, p90 ${steady.p90Ms} ms, p99 ${steady.p99Ms} ms, max ${steady.maxMs} ms\n`,
       );
       process.stdout.write(`  hops (p50/p99 ms): ${describeHops(steady.hops)}\n`);
+      process.stdout.write(`  ${describeCpuUsage(steady.cpu, 'order')}\n`);
     }
     const atTarget = runs.find((run) => run.targetOrdersPerSecond === TARGET.atOrdersPerSecond);
 
