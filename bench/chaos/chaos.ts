@@ -10,9 +10,8 @@
 //
 //   npm run chaos   (CHAOS_SERVICES=5000, CHAOS_CUSTOMERS=400, CHAOS_CONCURRENCY=8, CHAOS_ROUNDS=2, CHAOS_FAULT_GAP_MS=10000,40000,
 //                    CHAOS_KAFKA_PORT=19092)
-import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
+import { writeResults } from '../results-file';
 import { FaultInjector, type FaultRecord } from './faults';
 import { Harness, log, platformServices } from './harness';
 import { checkChaosInvariants, distinctEvents, type InvariantResult } from './invariants';
@@ -138,10 +137,7 @@ async function main(): Promise<void> {
     }));
     const report = buildReport({ started, phases, customers, orders, injector, harness, results, external });
     printReport(report);
-    const file = path.join(__dirname, '..', 'results', 'chaos.json');
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-    log(`written to ${path.relative(process.cwd(), file)}`);
+    log(`written to ${writeResults('chaos', report)}`);
     if (!report.passed) process.exitCode = 1;
   } catch (error) {
     workloadDone = true;

@@ -8,8 +8,6 @@
 //
 //   npm run demo    (DEMO_CUSTOMERS, default 300; DEMO_MONTHS, default 13; DEMO_SEED; DEMO_QUICK=1: 40 customers, 4 months)
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { issueDevelopmentToken } from '@billing/auth';
 import { topics } from '@billing/contracts';
 import { PlatformUnderTest, type PlatformServiceName } from '@billing/service-testing';
@@ -17,6 +15,7 @@ import { startKafkaBroker, testKafka } from '@billing/testing';
 import type { Consumer } from 'kafkajs';
 import { Client } from 'pg';
 import { Temporal } from 'temporal-polyfill';
+import { writeResults } from '../results-file';
 import { CatchUp } from './caught-up';
 import { CustomerAgent, type Mailbox } from './customer-agent';
 import { drawPopulation } from './population';
@@ -285,10 +284,8 @@ async function main(): Promise<void> {
     for (const profile of population) behaviours[profile.behaviour] = (behaviours[profile.behaviour] ?? 0) + 1;
     const context = { customers: CUSTOMERS, behaviours, from: START, to: dates.at(-1) ?? START, seconds: (Date.now() - started) / 1_000, timings: demo.timings, warnings: demo.warnings.slice(0, 30) };
     process.stdout.write(renderReport(report, context));
-    const file = path.join(__dirname, '..', 'results', 'demo.json');
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify({ demo: 'year', date: new Date().toISOString(), seed: SEED, ...context, warnings: demo.warnings, report }, null, 2)}\n`);
-    process.stdout.write(`\nwritten to ${path.relative(process.cwd(), file)}\n`);
+    const file = writeResults('demo', { demo: 'year', date: new Date().toISOString(), seed: SEED, ...context, warnings: demo.warnings, report });
+    process.stdout.write(`\nwritten to ${file}\n`);
   } catch (error) {
     for (const name of services) process.stderr.write(`--- ${name} (last lines)\n${platform.logOf(name).slice(-2_000)}\n`);
     throw error;

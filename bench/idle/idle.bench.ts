@@ -6,13 +6,12 @@
 // time went during the window (../cpu-profiles.ts).
 //
 //   npm run bench:idle   (BENCH_IDLE_SECONDS, default 60; BENCH_IDLE_SETTLE_SECONDS, default 20)
-import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { PlatformUnderTest } from '@billing/service-testing';
 import { startKafkaBroker } from '@billing/testing';
 import { describeProfile, monotonicMicros, summarizeProfiles } from '../cpu-profiles';
 import { CpuWindow, describeCpuUsage, type CpuUsage } from '../cpu-usage';
+import { writeResults } from '../results-file';
 
 const SERVICES = ['order', 'subscription', 'renewal', 'invoicing'] as const;
 const SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
@@ -51,8 +50,6 @@ async function main(): Promise<void> {
     say(`where the idle time went (V8 profiles in ${PROFILE_DIR}, % of each process's busy samples):`);
     for (const summary of profiles) for (const line of describeProfile(summary)) say(`  ${line}`);
   }
-  const file = path.join(__dirname, '..', 'results', 'idle.json');
-  mkdirSync(path.dirname(file), { recursive: true });
   const result = {
     bench: 'idle',
     at: new Date().toISOString(),
@@ -62,8 +59,7 @@ async function main(): Promise<void> {
     machineBusy: cpu?.machineBusy,
     ...(profiles ? { profiles } : {}),
   };
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  say(`written to ${path.relative(process.cwd(), file)}`);
+  say(`written to ${writeResults('idle', result)}`);
 }
 
 main().then(

@@ -5,9 +5,7 @@
 //
 //   node -r ./tools/register.js bench/messaging/projection.bench.ts
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { DEFAULT_PARTITIONS, deadLetterTopic } from '@billing/contracts';
 import {
   defineEvent,
@@ -23,6 +21,7 @@ import { createTestDatabase, startKafkaBroker, testKafka, testKafkaBrokers, uniq
 import { Partitioners } from 'kafkajs';
 import { Column, DataSource, Entity, PrimaryColumn, type EntityManager, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { z } from 'zod';
+import { writeResults } from '../results-file';
 
 const BACKLOG = { events: 200_000, customers: 20_000 };
 const STEADY = { eventsPerSecond: 1_000, seconds: 15, tickMs: 10 };
@@ -262,10 +261,7 @@ async function main(): Promise<void> {
       latency,
       meetsTargets: projectionRate.eventsPerSecond >= TARGETS.eventsPerSecond && latency.p99Ms < TARGETS.p99Ms,
     };
-    const file = path.join(__dirname, '..', 'results', 'platform-messaging.json');
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-    process.stdout.write(`written to ${path.relative(process.cwd(), file)}\n`);
+    process.stdout.write(`written to ${writeResults('platform-messaging', result)}\n`);
   } finally {
     await Promise.all(runtimes.map((runtime) => runtime.stop().catch(() => undefined)));
     const topics = [backlogTopic, deadLetterTopic(backlogTopic), steadyTopic, deadLetterTopic(steadyTopic)];

@@ -9,9 +9,7 @@
 //
 //   npm run bench:orders   (BENCH_ORDERS_RATE, BENCH_ORDERS_SECONDS, BENCH_ORDERS_BURST, BENCH_PROFILE_DIR)
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { issueDevelopmentToken } from '@billing/auth';
 import { topics } from '@billing/contracts';
@@ -19,6 +17,7 @@ import { PlatformUnderTest } from '@billing/service-testing';
 import { startKafkaBroker, testKafka, testKafkaBrokers } from '@billing/testing';
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import { CpuWindow, describeCpuUsage } from '../cpu-usage';
+import { writeResults } from '../results-file';
 
 const CUSTOMERS = 300;
 const BURST = { orders: Number(process.env.BENCH_ORDERS_BURST ?? 1_000), concurrency: 32 };
@@ -317,10 +316,8 @@ async function main(): Promise<void> {
       target: TARGET,
       meetsTarget: atTarget !== undefined && atTarget.p99Ms <= TARGET.p99Ms,
     };
-    const file = path.join(__dirname, '..', 'results', 'orders.json');
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-    process.stdout.write(`target p99 ≤ ${TARGET.p99Ms} ms at ${TARGET.atOrdersPerSecond} orders/s: ${result.meetsTarget ? 'met' : 'NOT met'}\nwritten to ${path.relative(process.cwd(), file)}\n`);
+    const file = writeResults('orders', result);
+    process.stdout.write(`target p99 ≤ ${TARGET.p99Ms} ms at ${TARGET.atOrdersPerSecond} orders/s: ${result.meetsTarget ? 'met' : 'NOT met'}\nwritten to ${file}\n`);
   } catch (error) {
     for (const name of ['order', 'invoicing'] as const) process.stderr.write(`--- ${name} (last lines)\n${platform.logOf(name).slice(-3_000)}\n`);
     throw error;

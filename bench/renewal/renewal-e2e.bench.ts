@@ -19,9 +19,7 @@
 //                                for PostgreSQL's time by service and statement: statement-times.ts)
 //   npm run bench:renewal       (the scheduler alone, then this with multiples 0, 10 and 100)
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { issueDevelopmentToken } from '@billing/auth';
 import { topics } from '@billing/contracts';
@@ -33,6 +31,7 @@ import { describeProfile, monotonicMicros, summarizeProfiles, type ProfileSummar
 import { CpuWindow, describeCpuUsage, type CpuUsage } from '../cpu-usage';
 import { percentile, round } from '../figures';
 import { describeMachineSpeed, inReferenceWork, MachineSpeedSampler, type MachineSpeed } from '../machine-speed';
+import { writeResults } from '../results-file';
 import { seedNotDueProcessed, seedNotDueSchedule, seedNotDueSubscriptions, type Query } from './not-due-services';
 import { describeStatementTimes, statementSnapshot, statementStatisticsAvailable, statementTimesBetween, type StatementSnapshot, type StatementTimes } from './statement-times';
 
@@ -451,10 +450,7 @@ async function main(): Promise<void> {
       `run time vs ${baselines.length > 1 ? `the baselines' mean (drift between them ×${drift})` : 'the first'}: ${flatness.map(({ notDue, runSecondsVsBaseline }) => `${notDue} not due ×${runSecondsVsBaseline}`).join(', ')} → ${verdict} (within ${Math.round((TARGET.runTimeWithin - 1) * 100)} %)`,
     );
   }
-  const file = path.join(__dirname, '..', 'results', 'renewal-e2e.json');
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  say(`written to ${path.relative(process.cwd(), file)}`);
+  say(`written to ${writeResults('renewal-e2e', result)}`);
 }
 
 main().then(

@@ -9,9 +9,7 @@
 //   node -r ./tools/register.js bench/renewal/renewal.bench.ts
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { topics } from '@billing/contracts';
 import { AdjustableClock, CLOCK, createServiceApp, loadConfig, topicName } from '@billing/platform';
 import { createTestDatabase, startKafkaBroker, testKafka, testKafkaBrokers, waitUntil } from '@billing/testing';
@@ -22,6 +20,7 @@ import { RenewalScheduler } from '../../services/renewal/src/scheduler/renewal-s
 import { insertService, insertTerm, sqlOf, type ServiceRow, type Sql } from '../../services/renewal/src/schedule/schedule-rows';
 import { newTermRow } from '../../services/renewal/src/schedule/term-schedule';
 import { percentile, round } from '../figures';
+import { writeResults } from '../results-file';
 import { seedNotDueSchedule } from './not-due-services';
 
 const DUE = 10_000;
@@ -161,9 +160,7 @@ async function main(): Promise<void> {
     flatness,
     targets: { runTimeWithin: '20 % of the baseline at 10× and 100× not-due services', met: flat },
   };
-  const file = path.join(__dirname, '..', 'results', 'renewal.json');
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  const file = writeResults('renewal', result);
   process.stdout.write(`\nrun time vs baseline: ${flatness.map(({ notDue, runSecondsVsBaseline }) => `${notDue.toLocaleString()} not due ×${runSecondsVsBaseline}`).join(', ')} → ${flat ? 'flat' : 'NOT flat'}\nwritten to ${file}\n`);
   process.exit(0);
 }

@@ -6,14 +6,13 @@
 //
 //   npm run bench:import -- [services=10000]
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { issueDevelopmentToken } from '@billing/auth';
 import { createServiceApp, loadConfig } from '@billing/platform';
 import { createTestDatabase, startKafkaBroker, testKafkaBrokers, waitUntil } from '@billing/testing';
 import { DataSource } from 'typeorm';
 import { subscriptionService } from '../../services/subscription/src/service';
+import { writeResults } from '../results-file';
 
 const services = Number(process.argv[2] ?? 10_000);
 const servicesPerCustomer = 10;
@@ -91,10 +90,8 @@ async function main(): Promise<void> {
       reimport: { seconds: round(reimportSeconds), alreadyPresent: second.alreadyPresent, imported: second.imported },
       projected100k: { importMinutes: round(100_000 / (services / importSeconds) / 60), readModelMinutes: round(100_000 / (services / readModelSeconds) / 60) },
     };
-    const file = path.join(__dirname, '..', 'results', `legacy-import-${services}.json`);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-    process.stdout.write(`${JSON.stringify(results, null, 2)}\nwritten to ${path.relative(process.cwd(), file)}\n`);
+    const file = writeResults(`legacy-import-${services}`, results);
+    process.stdout.write(`${JSON.stringify(results, null, 2)}\nwritten to ${file}\n`);
   } finally {
     await app.close();
     await database.drop();
