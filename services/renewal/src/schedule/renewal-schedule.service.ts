@@ -31,7 +31,7 @@ import {
   type TermRow,
 } from './schedule-rows';
 import { decideInTurn, RenewalTermStreams } from './renewal-term-streams';
-import { newTermRow, renewalTermIdOf, rescheduledTerm, subsidiaryToday, type TermScheduleInputs } from './term-schedule';
+import { newTermRow, rescheduledTerm, subsidiaryToday, type TermScheduleInputs } from './term-schedule';
 
 export type PaymentFailure = Readonly<{ invoiceId: string; attempt: number; reason: InvoicePaymentFailureReason; retryable: boolean; failedAt: string }>;
 
@@ -242,10 +242,5 @@ export class RenewalSchedule {
 
   private ignore(cause: EventEnvelope, why: string): void {
     this.logger.warn({ msg: `ignored ${cause.type}: ${why}`, eventId: cause.eventId });
-  }
-
-  /** For tests and tools: the id the schedule gives the term renewing `expirationDate`. */
-  static termIdOf(serviceId: string, expirationDate: string): string {
-    return renewalTermIdOf(serviceId, expirationDate);
   }
 }

@@ -293,20 +293,33 @@ export async function renewDayOf(sql: Sql, customerId: string): Promise<RenewDay
 }
 
 /**
- * Claims up to `limit` due terms, earliest first and a customer's together, skipping those another
- * transaction holds: the partial index on (next_due_at, customer_id) makes this cost what is due,
- * however many terms are stored.
+ * Due terms with their service and the account's renew day, a customer's together, earliest first:
+ * the partial index on (next_due_at, customer_id) makes this cost what is due, however many terms
+ * are stored.
  */
-const dueTermsSql = (lock: string) => `
+const dueTermsSql = (where: string, lock: string) => `
   SELECT ${termColumns},
          json_build_object(${serviceColumnNames.map((name) => `'${name}', s."${name}"`).join(', ')}) AS service,
          (SELECT a.renew_day FROM autorenew_settings a WHERE a.customer_id = t.customer_id AND a.active) AS "renewDay"
     FROM renewal_terms t
     JOIN LATERAL (SELECT ${serviceColumns} FROM renewal_services s WHERE s.service_id = t.service_id) s ON true
-   WHERE t.next_due_at <= $1
+   WHERE ${where}
    ORDER BY t.next_due_at, t.customer_id
    LIMIT $2
    ${lock}`;
+
+/** $1 the run's instant, $2 limit. */
+const dueByNowSql = (lock: string) => dueTermsSql('t.next_due_at <= $1', lock);
+
+/**
+ * $1 a claimed term's id, $2 limit, $3 the ids claimed already: the other terms of its customer due
+ * at the same instant, those another transaction holds skipped.
+ */
+const dueWithTermSql = dueTermsSql(
+  `(t.next_due_at, t.customer_id) = (SELECT c.next_due_at, c.customer_id FROM renewal_terms c WHERE c.renewal_term_id = $1)
+     AND t.renewal_term_id <> ALL ($3::uuid[])`,
+  'FOR UPDATE OF t SKIP LOCKED',
+);
 
 type DueRow = TermRow & { service: ServiceRow; renewDay: number | null };
 
@@ -315,16 +328,25 @@ function claimedOf({ service, renewDay, ...term }: DueRow): ClaimedTerm {
 }
 
 /**
- * Claims up to `limit` due terms, earliest first, skipping those another transaction holds: the
- * partial index on next_due_at makes this cost what is due, however many terms are stored.
+ * Claims up to `limit` due terms, earliest first and a customer's together, skipping those another
+ * transaction holds. A claim that the limit cut inside a customer's terms due at one instant takes
+ * up to `customerRest` more of them: the customer's automatic renewals of a day then share one
+ * invoice wherever the batch ends (a claim is where invoice groups are made, invoice-groups.ts).
+ * Two replicas claiming at the same moment can still share a customer's terms between them: each
+ * part is then billed on an invoice of its own, never twice.
  */
-export async function claimDueTerms(sql: Sql, now: string, limit: number): Promise<ClaimedTerm[]> {
-  return (await sql<DueRow>(dueTermsSql('FOR UPDATE OF t SKIP LOCKED'), [now, limit])).map(claimedOf);
+export async function claimDueTerms(sql: Sql, now: string, limit: number, customerRest = 0): Promise<ClaimedTerm[]> {
+  const claimed = (await sql<DueRow>(dueByNowSql('FOR UPDATE OF t SKIP LOCKED'), [now, limit])).map(claimedOf);
+  if (claimed.length < limit || customerRest <= 0) return claimed;
+  const last = claimed[claimed.length - 1].term;
+  const ofLastCustomer = claimed.filter(({ term }) => term.customerId === last.customerId).map(({ term }) => term.renewalTermId);
+  const rest = await sql<DueRow>(dueWithTermSql, [last.renewalTermId, customerRest, ofLastCustomer]);
+  return [...claimed, ...rest.map(claimedOf)];
 }
 
 /** What is due, without claiming it (dry runs). */
 export async function peekDueTerms(sql: Sql, now: string, limit: number): Promise<ClaimedTerm[]> {
-  return (await sql<DueRow>(dueTermsSql(''), [now, limit])).map(claimedOf);
+  return (await sql<DueRow>(dueByNowSql(''), [now, limit])).map(claimedOf);
 }
 
 export async function countDueTerms(sql: Sql, now: string): Promise<number> {

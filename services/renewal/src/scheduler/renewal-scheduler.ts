@@ -6,8 +6,8 @@
 // locked rows; a replica that dies releases its claim with its connection, its events with it,
 // and the next claim decides again (and a step found in the stream is not decided twice: event
 // ids derive from the term and the step): one RenewalInvoiceRequested per term. A customer's
-// automatic terms billed the same day and claimed together share one invoice (invoice-groups.ts):
-// their requests, appended in the same statement, say so.
+// automatic terms billed the same day share one invoice (invoice-groups.ts): a claim takes them
+// together, even past its batch size, and their requests, appended in the same statement, say so.
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Money } from '@billing/billing-kernel';
 import type { RenewalInvoiceRequested } from '@billing/contracts';
@@ -16,7 +16,7 @@ import { CLOCK, instantText, postgresSsl, type Clock } from '@billing/platform';
 import { Pool } from 'pg';
 import { Temporal } from 'temporal-polyfill';
 import { reminderWording, type RenewalPolicy, type TermStep } from '../domain/renewal-plan';
-import { invoiceGroupsOf, type InvoiceGrouping } from '../domain/invoice-groups';
+import { invoiceGroupsOf, MAX_TERMS_PER_INVOICE, type InvoiceGrouping } from '../domain/invoice-groups';
 import { isUnpaid, type RenewalTermEvent, type RenewalTermState, type TermIdentity } from '../domain/renewal-term';
 import { decide, type RenewalTermCommand } from '../domain/renewal-term.decide';
 import { evolve } from '../domain/renewal-term';
@@ -179,7 +179,7 @@ export class RenewalScheduler implements OnApplicationBootstrap, BeforeApplicati
     const sql = sqlOfClient(client);
     try {
       await client.query('BEGIN');
-      const claimed = await claimDueTerms(sql, now.toString(), this.settings.batchSize);
+      const claimed = await claimDueTerms(sql, now.toString(), this.settings.batchSize, MAX_TERMS_PER_INVOICE);
       const stepped = together ? await this.stepAll(sql, claimed, now) : await inTurns(claimed, this.settings.concurrency, (term) => this.step(term, now));
       await saveTerms(sql, stepped.map(({ row }) => row), instantText(now));
       await client.query('COMMIT');
