@@ -11,7 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { issueDevelopmentToken } from '@billing/auth';
 import { topics } from '@billing/contracts';
 import { PlatformUnderTest, type PlatformServiceName } from '@billing/service-testing';
-import { startKafkaBroker, testKafka } from '@billing/testing';
+import { testKafka } from '@billing/testing';
+import { startBenchBroker } from '../broker';
 import type { Consumer } from 'kafkajs';
 import { Client } from 'pg';
 import { Temporal } from 'temporal-polyfill';
@@ -218,7 +219,7 @@ let stopping = false;
 
 async function main(): Promise<void> {
   const started = Date.now();
-  await startKafkaBroker();
+  await startBenchBroker();
   note(`starting order, subscription, renewal and invoicing as processes (databases test_demo_*)…`);
   const platform = await PlatformUnderTest.start({
     services,

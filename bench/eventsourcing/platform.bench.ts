@@ -10,7 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EventMetadata } from '@billing/contracts';
 import { eventStoreMigrations, OutboxRelay, PostgresEventStore, type NewEvent } from '@billing/eventsourcing';
-import { createTestDatabase, createTopics, startKafkaBroker, testKafka, uniqueTopicName, waitUntil } from '@billing/testing';
+import { createTestDatabase, createTopics, testKafka, uniqueTopicName, waitUntil } from '@billing/testing';
+import { startBenchBroker } from '../broker';
 import { DataSource } from 'typeorm';
 
 const ONE_STREAM = { appends: 300, eventsPerAppend: 100 };
@@ -50,7 +51,7 @@ function round(value: number): number {
 }
 
 async function main(): Promise<void> {
-  await startKafkaBroker();
+  await startBenchBroker();
   const database = await createTestDatabase('bench_eventsourcing');
   const dataSource = new DataSource({
     type: 'postgres',

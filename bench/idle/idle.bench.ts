@@ -8,7 +8,7 @@
 //   npm run bench:idle   (BENCH_IDLE_SECONDS, default 60; BENCH_IDLE_SETTLE_SECONDS, default 20)
 import * as os from 'node:os';
 import { PlatformUnderTest } from '@billing/service-testing';
-import { startKafkaBroker } from '@billing/testing';
+import { startBenchBroker } from '../broker';
 import { describeProfile, monotonicMicros, summarizeProfiles } from '../cpu-profiles';
 import { CpuWindow, describeCpuUsage, type CpuUsage } from '../cpu-usage';
 import { writeResults } from '../results-file';
@@ -23,7 +23,7 @@ const say = (text: string) => process.stdout.write(`${text}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
-  await startKafkaBroker();
+  await startBenchBroker();
   say(`the platform idle: four services as processes, ${SETTLE_SECONDS} s to settle, then ${SECONDS} s measured`);
   const platform = await PlatformUnderTest.start({
     services: [...SERVICES],

@@ -17,7 +17,8 @@ import {
   type EnvelopeOf,
   type Projection,
 } from '@billing/messaging';
-import { createTestDatabase, startKafkaBroker, testKafka, testKafkaBrokers, uniqueTopicName, waitUntil } from '@billing/testing';
+import { createTestDatabase, testKafka, testKafkaBrokers, uniqueTopicName, waitUntil } from '@billing/testing';
+import { startBenchBroker } from '../broker';
 import { Partitioners } from 'kafkajs';
 import { Column, DataSource, Entity, PrimaryColumn, type EntityManager, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { z } from 'zod';
@@ -121,7 +122,7 @@ function runtimeFor(dataSource: DataSource, groupId: string): MessagingRuntime {
 }
 
 async function main(): Promise<void> {
-  await startKafkaBroker();
+  await startBenchBroker();
   const database = await createTestDatabase('bench_messaging');
   const dataSource = new DataSource({
     type: 'postgres',

@@ -14,7 +14,8 @@ import { performance } from 'node:perf_hooks';
 import { issueDevelopmentToken } from '@billing/auth';
 import { topics } from '@billing/contracts';
 import { PlatformUnderTest } from '@billing/service-testing';
-import { startKafkaBroker, testKafka, testKafkaBrokers } from '@billing/testing';
+import { testKafka, testKafkaBrokers } from '@billing/testing';
+import { startBenchBroker } from '../broker';
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import { CpuWindow, describeCpuUsage } from '../cpu-usage';
 import { writeResults } from '../results-file';
@@ -265,7 +266,7 @@ async function burstRun(platform: PlatformUnderTest, watcher: DeliveryWatcher, c
 }
 
 async function main(): Promise<void> {
-  await startKafkaBroker();
+  await startBenchBroker();
   process.stdout.write('starting order and invoicing as processes…\n');
   // BENCH_PROFILE_DIR: each service writes a V8 CPU profile there when it stops
   const profile: Record<string, string> = process.env.BENCH_PROFILE_DIR ? { CPU_PROFILE_DIR: process.env.BENCH_PROFILE_DIR } : {};

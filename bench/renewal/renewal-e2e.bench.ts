@@ -24,7 +24,8 @@ import { performance } from 'node:perf_hooks';
 import { issueDevelopmentToken } from '@billing/auth';
 import { topics } from '@billing/contracts';
 import { PlatformUnderTest } from '@billing/service-testing';
-import { startKafkaBroker, testKafka, waitForConsumerCatchUp, waitUntil } from '@billing/testing';
+import { testKafka, waitForConsumerCatchUp, waitUntil } from '@billing/testing';
+import { startBenchBroker } from '../broker';
 import type { Admin } from 'kafkajs';
 import { Client } from 'pg';
 import { describeProfile, monotonicMicros, summarizeProfiles, type ProfileSummary, type ProfileWindow } from '../cpu-profiles';
@@ -403,7 +404,7 @@ async function runScenario(multiple: number, profile: Record<string, string>): P
 }
 
 async function main(): Promise<void> {
-  await startKafkaBroker();
+  await startBenchBroker();
   const profile: Record<string, string> = process.env.BENCH_PROFILE_DIR ? { CPU_PROFILE_DIR: process.env.BENCH_PROFILE_DIR } : {};
   if (process.env.BENCH_NODE_OPTIONS) profile.NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS;
   say(`renewal run end to end: ${DUE} services due, four services as processes`);

@@ -12,7 +12,8 @@ import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import { topics } from '@billing/contracts';
 import { AdjustableClock, CLOCK, createServiceApp, loadConfig, topicName } from '@billing/platform';
-import { createTestDatabase, startKafkaBroker, testKafka, testKafkaBrokers, waitUntil } from '@billing/testing';
+import { createTestDatabase, testKafka, testKafkaBrokers, waitUntil } from '@billing/testing';
+import { startBenchBroker } from '../broker';
 import { Temporal } from 'temporal-polyfill';
 import { DataSource } from 'typeorm';
 import { renewalService } from '../../services/renewal/src/service';
@@ -145,7 +146,7 @@ async function runScenario(multiple: number): Promise<Scenario> {
 }
 
 async function main(): Promise<void> {
-  await startKafkaBroker();
+  await startBenchBroker();
   const scenarios: Scenario[] = [];
   for (const multiple of SCENARIOS) scenarios.push(await runScenario(multiple));
   const [baseline] = scenarios;

@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import { issueDevelopmentToken } from '@billing/auth';
 import { createServiceApp, loadConfig } from '@billing/platform';
-import { createTestDatabase, startKafkaBroker, testKafkaBrokers, waitUntil } from '@billing/testing';
+import { createTestDatabase, testKafkaBrokers, waitUntil } from '@billing/testing';
+import { startBenchBroker } from '../broker';
 import { DataSource } from 'typeorm';
 import { subscriptionService } from '../../services/subscription/src/service';
 import { writeResults } from '../results-file';
@@ -38,7 +39,7 @@ function exportOf(count: number): string {
 }
 
 async function main(): Promise<void> {
-  await startKafkaBroker();
+  await startBenchBroker();
   const database = await createTestDatabase('subscription_import_bench');
   const config = loadConfig(subscriptionService.configSchema, {
     NODE_ENV: 'test',
