@@ -298,6 +298,15 @@ export const integrationEventExamples: { readonly [T in IntegrationEventType]: I
     expirationDate: '2026-03-14',
     endedAt: '2026-04-13T00:00:04+02:00',
   },
+  RenewalCancelled: {
+    renewalTermId,
+    serviceId,
+    customerId,
+    invoiceId: renewalInvoiceId,
+    expirationDate: '2026-03-14',
+    reason: 'notRenewed',
+    cancelledAt: '2026-03-14T00:00:04+01:00',
+  },
   AutorenewSettingsChanged: {
     customerId,
     active: true,

@@ -1,6 +1,7 @@
 // One term's life, with this suite playing subscription and invoicing: reminders with the wording
 // of the renew mode, services that are not renewed, the renew day, and dunning — retries, lapse,
-// suspension, termination, or a late payment that renews on the original anchor.
+// suspension, termination, or a late payment that renews on the original anchor; a term invoiced
+// and then stopped before its expiration, whose invoice line is no longer owed (RenewalCancelled).
 import { randomUUID } from 'node:crypto';
 import { moveClock, RenewalServiceUnderTest, subscription, invoicing, uniqueCustomer } from './renewal-service';
 
@@ -129,6 +130,48 @@ describe('the life of a renewal term', () => {
       'RenewalPaymentDeadlinePassed',
       'RenewalGracePeriodEnded',
     ]);
+  });
+
+  it('a term invoiced and then stopped before its expiration is cancelled with its invoice; past the expiration the invoice stays due', async () => {
+    const customerId = uniqueCustomer('stopped');
+    await moveClock(service, '2034-03-10T10:00:00Z');
+    const base = { customerId, anchorDate: '2034-03-10', expirationDate: '2035-03-10', renewMode: 'manual' as const };
+    const [deleted, terminated, lapsing] = [subscription.activated(base), subscription.activated(base), subscription.activated(base)].map(({ event, service: activated }) => ({ event, activated }));
+    await service.publishServices(deleted.event, terminated.event, lapsing.event);
+    for (const { activated } of [deleted, terminated, lapsing]) await service.waitForTerm(customerId, activated.serviceId, '2035-03-10');
+
+    // manual terms, each invoiced on its own 7 days before and waiting for the customer
+    await moveClock(service, '2035-03-03T08:00:00Z');
+    const invoiceIds = new Map<string, string>();
+    for (const { activated } of [deleted, terminated, lapsing]) {
+      const [{ data: request }] = await service.renewals.waitFor('RenewalInvoiceRequested', (candidate) => candidate.data.serviceId === activated.serviceId);
+      const invoiceId = randomUUID();
+      invoiceIds.set(activated.serviceId, invoiceId);
+      await service.publishInvoicing(invoicing.issued(request, invoiceId));
+      await service.waitForTerm(customerId, activated.serviceId, '2035-03-10', (term) => term.invoiceId === invoiceId);
+    }
+
+    // one is set to end at its expiration, one is terminated at once; the third is left unpaid
+    await service.publishServices(
+      subscription.renewModeChanged(deleted.activated, 'deleteAtExpiration'),
+      subscription.terminated(terminated.activated, '2035-03-05T10:00:00Z'),
+    );
+    const [cancelledNow] = await service.renewals.waitFor('RenewalCancelled', (candidate) => candidate.data.serviceId === terminated.activated.serviceId);
+    expect(cancelledNow.data).toMatchObject({ invoiceId: invoiceIds.get(terminated.activated.serviceId), expirationDate: '2035-03-10', reason: 'serviceTerminated' });
+
+    await moveClock(service, '2035-03-10T08:00:00Z');
+    const [cancelledAtExpiration] = await service.renewals.waitFor('RenewalCancelled', (candidate) => candidate.data.serviceId === deleted.activated.serviceId);
+    expect(cancelledAtExpiration.data).toMatchObject({ invoiceId: invoiceIds.get(deleted.activated.serviceId), expirationDate: '2035-03-10', reason: 'notRenewed' });
+    const [lapsed] = await service.renewals.waitFor('RenewalLapsed', (candidate) => candidate.data.serviceId === lapsing.activated.serviceId);
+    expect(lapsed.data).toMatchObject({ invoiceId: invoiceIds.get(lapsing.activated.serviceId) });
+
+    // terminated after its expiration, unpaid: nothing cancels its invoice
+    await service.publishServices(subscription.terminated(lapsing.activated, '2035-03-12T10:00:00Z'));
+    await service.waitForTerm(customerId, lapsing.activated.serviceId, '2035-03-10', (term) => term.status === 'cancelled');
+    const typesOf = (serviceId: string) => service.events([serviceId]).map((published) => published.type).filter((type) => type !== 'RenewalReminderSent');
+    expect(typesOf(deleted.activated.serviceId)).toEqual(['RenewalInvoiceRequested', 'RenewalGracePeriodEnded', 'RenewalCancelled']);
+    expect(typesOf(terminated.activated.serviceId)).toEqual(['RenewalInvoiceRequested', 'RenewalCancelled']);
+    expect(typesOf(lapsing.activated.serviceId)).toEqual(['RenewalInvoiceRequested', 'RenewalLapsed']);
   });
 
   it('a late payment after suspension renews the service on its original anchor', async () => {

@@ -291,6 +291,10 @@ export const subscription = {
     });
   },
 
+  terminated(service: ActivatedService, terminatedAt: string) {
+    return envelopeOf('ServiceTerminated', { serviceId: service.serviceId, customerId: service.customerId, reason: 'customerRequest', terminatedAt });
+  },
+
   renewModeChanged(service: ActivatedService, renewMode: 'automatic' | 'manual' | 'deleteAtExpiration', previousRenewMode = service.renewMode) {
     return envelopeOf('ServiceRenewModeChanged', { serviceId: service.serviceId, customerId: service.customerId, renewMode, previousRenewMode, changedAt: '2026-01-01T10:00:00Z' });
   },

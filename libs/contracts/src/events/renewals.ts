@@ -135,6 +135,19 @@ export const renewalGracePeriodEndedSchema = z.object({
   endedAt: instantSchema,
 });
 
+export const renewalCancelledSchema = z.object({
+  renewalTermId: renewalTermIdSchema,
+  serviceId: serviceIdSchema,
+  customerId: customerIdSchema,
+  invoiceId: described(renewalInvoiceIdSchema, 'The renewal invoice issued for the term: its line for the service is no longer owed.'),
+  expirationDate: described(calendarDateSchema, 'The expiration date the term would have renewed: the service ends there or ended before it.'),
+  reason: described(
+    z.enum(['notRenewed', 'serviceTerminated']),
+    '`notRenewed`: the service ends at its expiration without renewing (deleteAtExpiration, a termination pending at expiration, a legacy contract not accepted); `serviceTerminated`: the service was terminated before its expiration.',
+  ),
+  cancelledAt: instantSchema,
+});
+
 export const autorenewSettingsChangedSchema = z.object({
   customerId: customerIdSchema,
   active: described(z.boolean(), "Whether the account's automatic renewals are charged on the renew day."),
@@ -199,6 +212,14 @@ export const renewalEvents = [
     description: 'The grace period (default 30 days) ended with the term unpaid: subscription terminates the service.',
   }),
   defineEvent({
+    type: 'RenewalCancelled',
+    schemaVersion: 1,
+    topic,
+    schema: renewalCancelledSchema,
+    description:
+      "A term whose renewal invoice was issued ends before its renewal took effect (the customer stopped the service before its expiration): invoicing credits the term's line on that invoice, and pays it back if it was paid. A term left unpaid past its expiration is not cancelled: its invoice stays due.",
+  }),
+  defineEvent({
     type: 'AutorenewSettingsChanged',
     schemaVersion: 1,
     topic,
@@ -214,4 +235,5 @@ export type RenewalPaymentRetryScheduled = z.infer<typeof renewalPaymentRetrySch
 export type RenewalLapsed = z.infer<typeof renewalLapsedSchema>;
 export type RenewalPaymentDeadlinePassed = z.infer<typeof renewalPaymentDeadlinePassedSchema>;
 export type RenewalGracePeriodEnded = z.infer<typeof renewalGracePeriodEndedSchema>;
+export type RenewalCancelled = z.infer<typeof renewalCancelledSchema>;
 export type AutorenewSettingsChanged = z.infer<typeof autorenewSettingsChangedSchema>;

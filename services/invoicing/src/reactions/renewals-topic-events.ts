@@ -11,6 +11,7 @@ export const renewalsTopicEvents = EventRegistry.of(
   defineEvent('RenewalLapsed', 1, integrationEvents.RenewalLapsed.schema),
   defineEvent('RenewalPaymentDeadlinePassed', 1, integrationEvents.RenewalPaymentDeadlinePassed.schema),
   defineEvent('RenewalGracePeriodEnded', 1, integrationEvents.RenewalGracePeriodEnded.schema),
+  defineEvent('RenewalCancelled', 1, integrationEvents.RenewalCancelled.schema),
   defineEvent('AutorenewSettingsChanged', 1, integrationEvents.AutorenewSettingsChanged.schema),
 );
 

@@ -158,7 +158,7 @@ export function decide(command: RenewalTermCommand, state: RenewalTermState): re
     }
     case 'ExpireUnrenewedTerm': {
       // a term the service does not renew ends at its expiration, even if it was invoiced before
-      // the customer chose to stop (the invoice is then left unpaid for invoicing to cancel)
+      // the customer chose to stop (invoicing then credits the term's line: RenewalCancelled)
       const open = state.status === 'scheduled' || state.status === 'reminded' || state.status === 'invoiceRequested';
       if (!open) return nothing;
       const invoiceId = state.status === 'invoiceRequested' ? state.billing.invoiceId : undefined;
@@ -167,7 +167,10 @@ export function decide(command: RenewalTermCommand, state: RenewalTermState): re
     case 'CancelRenewalTerm': {
       const open = state.status === 'scheduled' || state.status === 'reminded' || isUnpaid(state);
       if (!open) return nothing;
-      return [{ type: 'RenewalTermCancelled', data: command.data }];
+      // invoiced and stopped before its expiration: the invoice's line for it is not owed. Past
+      // the expiration unpaid (lapsed, suspended), the invoice stays due, as at the grace period's end.
+      const invoiceId = state.status === 'invoiceRequested' ? state.billing.invoiceId : undefined;
+      return [{ type: 'RenewalTermCancelled', data: { ...command.data, ...(invoiceId ? { invoiceId } : {}) } }];
     }
   }
 }

@@ -122,6 +122,14 @@ describe('RenewalTerm', () => {
       given([requested, issued])
         .when({ type: 'ExpireUnrenewedTerm', data: { ...term, reason: 'terminationRequested', expiredAt: '2027-02-28T00:00:00.000Z' } })
         .then([{ type: 'RenewalTermExpired', data: { ...term, reason: 'terminationRequested', invoiceId, expiredAt: '2027-02-28T00:00:00.000Z' } }]));
+    it('is cancelled with its invoice when the service is terminated before its expiration', () =>
+      given([requested, issued, failed(1, { attempt: 2, retryOn: '2027-02-22' })])
+        .when({ type: 'CancelRenewalTerm', data: { ...term, reason: 'serviceTerminated', cancelledAt: '2027-02-23T00:00:00.000Z' } })
+        .then([{ type: 'RenewalTermCancelled', data: { ...term, reason: 'serviceTerminated', invoiceId, cancelledAt: '2027-02-23T00:00:00.000Z' } }]));
+    it('is cancelled without invoice when none was issued yet', () =>
+      given([requested])
+        .when({ type: 'CancelRenewalTerm', data: { ...term, reason: 'serviceTerminated', cancelledAt: '2027-02-23T00:00:00.000Z' } })
+        .then([{ type: 'RenewalTermCancelled', data: { ...term, reason: 'serviceTerminated', cancelledAt: '2027-02-23T00:00:00.000Z' } }]));
   });
 
   describe('lapsed', () => {
@@ -129,6 +137,10 @@ describe('RenewalTerm', () => {
     it('passes the payment deadline (suspension)', () =>
       given(history).when({ type: 'PassPaymentDeadline', data: { terminationDate: '2027-03-30', passedAt: '2027-03-07T00:00:00.000Z' } }).then([deadlinePassed]));
     it('is renewed by a late payment, on its original dates', () => given(history).when(payment).then([succeeded]));
+    it('keeps its invoice due when the service is terminated after its expiration', () =>
+      given(history)
+        .when({ type: 'CancelRenewalTerm', data: { ...term, reason: 'serviceTerminated', cancelledAt: '2027-03-02T00:00:00.000Z' } })
+        .then([{ type: 'RenewalTermCancelled', data: { ...term, reason: 'serviceTerminated', cancelledAt: '2027-03-02T00:00:00.000Z' } }]));
     it('does not lapse twice', () =>
       given(history).when({ type: 'LapseRenewal', data: { suspensionDate: '2027-03-07', terminationDate: '2027-03-30', lapsedAt: 'x' } }).thenNothingHappened());
   });

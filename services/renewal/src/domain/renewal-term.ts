@@ -69,10 +69,14 @@ export type RenewalTermExpired = Readonly<{
   data: TermIdentity & Readonly<{ reason: NotRenewedReason; invoiceId?: string; expiredAt: string }>;
 }>;
 
-/** The term will not happen: the service ended, or its expiration moved elsewhere (private). */
+/**
+ * The term will not happen: the service ended, or its expiration moved elsewhere. Published only
+ * when the service ended with the term's invoice issued and its expiration still ahead (`invoiceId`):
+ * as RenewalCancelled, for invoicing to credit the term's line.
+ */
 export type RenewalTermCancelled = Readonly<{
   type: 'RenewalTermCancelled';
-  data: TermIdentity & Readonly<{ reason: 'serviceTerminated' | 'expirationMoved'; cancelledAt: string }>;
+  data: TermIdentity & Readonly<{ reason: 'serviceTerminated' | 'expirationMoved'; invoiceId?: string; cancelledAt: string }>;
 }>;
 
 export type RenewalTermEvent =

@@ -2,16 +2,19 @@
 // settings go out as stored (their data is the contract's), with the stored event's id. A term
 // that ends unrenewed (deleteAtExpiration, confirmed termination, legacy contract not accepted)
 // is published as RenewalGracePeriodEnded without an invoice: the contract's fact on which
-// subscription terminates a service (see README). Bookkeeping events stay private.
+// subscription terminates a service (see README). A term invoiced and then stopped before its
+// expiration — it ends unrenewed, or its service is terminated — is also published as
+// RenewalCancelled (with an id derived from the stored one), on which invoicing credits the term's
+// line. Bookkeeping events stay private.
 import type { EventEnvelope, IntegrationEvent } from '@billing/contracts';
-import type { OutboxMessageMapper, StoredEvent } from '@billing/eventsourcing';
+import { derivedEventId, type OutboxMessageMapper, type StoredEvent } from '@billing/eventsourcing';
 import type { AutorenewSettingsChangedEvent } from '../domain/autorenew-settings';
 import type { RenewalTermEvent } from '../domain/renewal-term';
 
 export type RenewalServiceEvent = RenewalTermEvent | AutorenewSettingsChangedEvent;
 
-/** The integration event of a domain event, or undefined for a private one. */
-export function integrationEventOf(event: RenewalServiceEvent): IntegrationEvent | undefined {
+/** The integration events of a domain event, in order: none for a private one. */
+export function publishedEventsOf(event: RenewalServiceEvent): IntegrationEvent[] {
   switch (event.type) {
     case 'RenewalReminderSent':
     case 'RenewalInvoiceRequested':
@@ -21,25 +24,35 @@ export function integrationEventOf(event: RenewalServiceEvent): IntegrationEvent
     case 'RenewalPaymentDeadlinePassed':
     case 'RenewalGracePeriodEnded':
     case 'AutorenewSettingsChanged':
-      return { type: event.type, schemaVersion: 1, data: event.data } as IntegrationEvent;
+      return [{ type: event.type, schemaVersion: 1, data: event.data } as IntegrationEvent];
     case 'RenewalTermExpired': {
       const { renewalTermId, serviceId, customerId, invoiceId, expirationDate, expiredAt } = event.data;
-      return {
+      const ended: IntegrationEvent = {
         type: 'RenewalGracePeriodEnded',
         schemaVersion: 1,
         data: { renewalTermId, serviceId, customerId, ...(invoiceId ? { invoiceId } : {}), expirationDate, endedAt: expiredAt },
       };
+      if (!invoiceId) return [ended];
+      return [ended, { type: 'RenewalCancelled', schemaVersion: 1, data: { renewalTermId, serviceId, customerId, invoiceId, expirationDate, reason: 'notRenewed', cancelledAt: expiredAt } }];
+    }
+    case 'RenewalTermCancelled': {
+      // an expiration moved only ever drops a term not invoiced yet
+      const { renewalTermId, serviceId, customerId, invoiceId, expirationDate, reason, cancelledAt } = event.data;
+      if (!invoiceId || reason !== 'serviceTerminated') return [];
+      return [{ type: 'RenewalCancelled', schemaVersion: 1, data: { renewalTermId, serviceId, customerId, invoiceId, expirationDate, reason, cancelledAt } }];
     }
     case 'RenewalInvoiceIssued':
     case 'RenewalPaymentFailed':
-    case 'RenewalTermCancelled':
-      return undefined;
+      return [];
   }
 }
 
-export const renewalMessages: OutboxMessageMapper = (stored: StoredEvent) => {
-  const event = integrationEventOf({ type: stored.type, data: stored.data } as RenewalServiceEvent);
-  if (!event) return [];
-  const envelope: EventEnvelope = { eventId: stored.eventId, type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata: stored.metadata };
-  return [envelope];
-};
+export const renewalMessages: OutboxMessageMapper = (stored: StoredEvent) =>
+  publishedEventsOf({ type: stored.type, data: stored.data } as RenewalServiceEvent).map((event, index): EventEnvelope => ({
+    // the first message of a stored event carries its id; another is a fact of its own
+    eventId: index === 0 ? stored.eventId : derivedEventId(stored.eventId, event.type),
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    data: event.data,
+    metadata: stored.metadata,
+  }));

@@ -27,6 +27,33 @@ describe('what the renewal service publishes', () => {
     expect(parseIntegrationEvent('RenewalGracePeriodEnded', 1, envelope.data).success).toBe(true);
   });
 
+  it('publishes a term that ends unrenewed after it was invoiced also as RenewalCancelled, with an id of its own', () => {
+    const invoiceId = '019ce9a4-8800-8b8a-a8d4-c514ef2d593d';
+    const messages = renewalMessages(
+      stored('RenewalTermExpired', { ...key, expirationDate: '2028-03-10', reason: 'terminationRequested', invoiceId, expiredAt: '2028-03-10T00:00:01.000Z' }),
+    );
+    expect(messages.map(({ type }) => type)).toEqual(['RenewalGracePeriodEnded', 'RenewalCancelled']);
+    const [ended, cancelled] = messages;
+    expect(ended).toMatchObject({ eventId: '0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6', data: { invoiceId } });
+    expect(cancelled.eventId).not.toBe(ended.eventId);
+    expect(cancelled).toMatchObject({ metadata });
+    expect(cancelled.data).toEqual({ ...key, invoiceId, expirationDate: '2028-03-10', reason: 'notRenewed', cancelledAt: '2028-03-10T00:00:01.000Z' });
+    expect(parseIntegrationEvent('RenewalCancelled', 1, cancelled.data).success).toBe(true);
+    // the same stored event gives the same ids again: a relay's second copy is a duplicate
+    expect(renewalMessages(stored('RenewalTermExpired', { ...key, expirationDate: '2028-03-10', reason: 'terminationRequested', invoiceId, expiredAt: '2028-03-10T00:00:01.000Z' }))[1].eventId).toBe(cancelled.eventId);
+  });
+
+  it('publishes a term cancelled by the termination of its service with its invoice issued as RenewalCancelled', () => {
+    const invoiceId = '019ce9a4-8800-8b8a-a8d4-c514ef2d593d';
+    const [envelope, ...more] = renewalMessages(
+      stored('RenewalTermCancelled', { ...key, expirationDate: '2028-03-10', reason: 'serviceTerminated', invoiceId, cancelledAt: '2028-03-05T00:00:00.000Z' }),
+    );
+    expect(more).toEqual([]);
+    expect(envelope).toMatchObject({ eventId: '0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6', type: 'RenewalCancelled', metadata });
+    expect(envelope.data).toEqual({ ...key, invoiceId, expirationDate: '2028-03-10', reason: 'serviceTerminated', cancelledAt: '2028-03-05T00:00:00.000Z' });
+    expect(parseIntegrationEvent('RenewalCancelled', 1, envelope.data).success).toBe(true);
+  });
+
   it('publishes public term events as stored, with the stored id', () => {
     const lapsed = { ...key, expirationDate: '2028-03-10', suspensionDate: '2028-03-17', terminationDate: '2028-04-09', lapsedAt: '2028-03-10T00:00:01.000Z' };
     const [envelope] = renewalMessages(stored('RenewalLapsed', lapsed));
