@@ -5,6 +5,8 @@
 // expiration, is suspended 7 days later and terminated when the 30-day grace period ends — unless
 // the customer pays in between, which restores it on its original anchor. A third customer has
 // two such services: they renew on one invoice, dunned and paid as one, and both are restored.
+// A fourth terminates one of two such services during the dunning, before its expiration: that
+// line of the shared invoice is credited, and the next attempt charges the other one only.
 import { waitForValue } from '@billing/testing';
 import { ScenarioPlatform, type Bill, type ScenarioCustomer, type ServiceView } from './platform-scenario';
 
@@ -151,5 +153,49 @@ describe('a card refused at renewal', () => {
       .filter((message) => message.data.serviceId === lapsing.serviceId)
       .map((message) => message.type);
     expect(subscriptionEvents).toEqual(['ServiceActivated', 'ServiceMarkedUnpaid', 'ServiceSuspended', 'ServiceTerminated']);
+  });
+});
+
+describe('a service of a shared renewal invoice terminated during the dunning', () => {
+  it('credits its line: the next attempt charges the other service only, which renews', async () => {
+    const dani = scenario.customer('Dani Divides');
+    const hosting = { planCode: 'web-hosting-pro', period: 'P1M' };
+    // ordered on Mar 13: both expire on Apr 13 and are invoiced together on Apr 6
+    const [kept, stopped] = (await dani.order([hosting, hosting])).map((service) => service.serviceId);
+    await dani.addCard('tok_insufficient_funds', true);
+    await scenario.moveClock('2027-04-06T06:00:00Z');
+    const [shared] = await waitForValue(() => dani.invoicesOf('autorenew'), (bills) => bills[0]?.lastPaymentFailure?.attempt === 1, {
+      timeoutMs: 60_000,
+      description: "Dani's shared renewal invoice to fail attempt 1",
+    });
+    expect(shared).toMatchObject({ status: 'unpaid', totals: { withoutTax: { value: 2 * 799 } } });
+
+    // one of the two terminated at once, a week before the expiration its invoice renews
+    expect((await dani.call('subscription', 'POST', `/services/${stopped}/terminate`)).status).toBe(202);
+    const token = await waitForValue(async () => dani.terminationToken(stopped), () => true, { timeoutMs: 30_000, description: "Dani's termination e-mail" });
+    const confirmed = await dani.call('subscription', 'POST', `/services/${stopped}/confirmTermination`, { token, reason: 'NOT_NEEDED_ANYMORE', immediate: true });
+    expect(confirmed.status).toBe(200);
+    await dani.waitForService(stopped, (view) => view.status === 'terminated', 'terminated at once');
+
+    // its line is credited on the shared invoice, which stays due for the other service
+    const credited = await waitForValue(() => dani.bill(shared.billId), (bill) => (bill.creditNotes?.length ?? 0) > 0, {
+      timeoutMs: 60_000,
+      description: 'a credit note for the terminated service on the shared invoice',
+    });
+    expect(credited).toMatchObject({ status: 'unpaid', creditNotes: [{ reason: 'refund', refunded: false, totals: { withoutTax: { value: 799 } } }] });
+    const [note] = await Promise.all(credited.creditNotes?.map((summary) => dani.bill(summary.billId)) ?? []);
+    expect(note.lines.map((line) => line.serviceId)).toEqual([stopped]);
+    const due = shared.totals.withTax.value - note.totals.withTax.value;
+    expect(credited.amountDue).toEqual({ currency: 'EUR', value: due });
+
+    // a working card before the retry of Apr 7: that attempt charges what is left, and the other renews
+    await dani.addCard('tok_success', true);
+    await scenario.moveClock('2027-04-07T06:00:00Z');
+    const renewed = await dani.waitForService(kept, (view) => view.billing.expirationDate === '2027-05-13', 'renewed for May 13');
+    expect(renewed.status).toBe('active');
+    const payments = scenario.topic('billing.invoices.v1').filter((message) => message.type === 'InvoicePaid' && message.data.invoiceId === shared.billId);
+    expect(payments.map((message) => message.data.amount)).toEqual([{ currency: 'EUR', value: due }]);
+    expect((await dani.service(stopped)).status).toBe('terminated');
+    expect(await dani.invoicesOf('autorenew')).toHaveLength(1);
   });
 });

@@ -36,6 +36,8 @@ export interface Bill extends BillSummary {
   source?: { kind: string; renewalTermId?: string; serviceId?: string; planChangeId?: string; groupedTerms?: { renewalTermId: string; serviceId: string }[] };
   lines: { planCode?: string; serviceId?: string; unitPrice: Money; periodStart?: string; periodEnd?: string }[];
   lastPaymentFailure?: { attempt: number; reason: string };
+  amountDue?: Money;
+  creditNotes?: { billId: string; reason: string; refunded: boolean; totals: { withoutTax: Money; tax: Money; withTax: Money } }[];
 }
 
 export interface Answer<T> {

@@ -95,7 +95,22 @@ export type RecordPaymentOutcome = Readonly<{
   data: Readonly<{ invoiceId: string; attempt: number; outcome: PaymentOutcome; reconciled: boolean; at: string }>;
 }>;
 
-export type CreditScope = Readonly<{ kind: 'wholeInvoice' }> | Readonly<{ kind: 'items'; itemIds: readonly string[] }>;
+/** What a credit note credits: the whole invoice, an order's items, or the lines of services (a renewal's terms). */
+export type CreditScope =
+  | Readonly<{ kind: 'wholeInvoice' }>
+  | Readonly<{ kind: 'items'; itemIds: readonly string[] }>
+  | Readonly<{ kind: 'services'; serviceIds: readonly string[] }>;
+
+function inCreditScope(line: InvoiceLine, scope: CreditScope): boolean {
+  switch (scope.kind) {
+    case 'wholeInvoice':
+      return true;
+    case 'items':
+      return line.itemId !== undefined && scope.itemIds.includes(line.itemId);
+    case 'services':
+      return line.serviceId !== undefined && scope.serviceIds.some((serviceId) => serviceId.toLowerCase() === line.serviceId?.toLowerCase());
+  }
+}
 
 export type IssueCreditNote = Readonly<{
   type: 'IssueCreditNote';
@@ -275,8 +290,7 @@ function issueCreditNote({ data }: IssueCreditNote, state: IssuedInvoiceState): 
   if (state.status === 'paymentPending') throw new PaymentInProgress(state.invoice.invoiceId, state.pendingAttempt.attempt);
   const { invoice } = state;
   const creditedBefore = new Set(state.creditNotes.flatMap((note) => note.creditedLines));
-  const inScope = (line: InvoiceLine) => data.scope.kind === 'wholeInvoice' || (line.itemId !== undefined && data.scope.itemIds.includes(line.itemId));
-  const selected = invoice.lines.map((line, index) => (inScope(line) && !creditedBefore.has(index) ? index : -1)).filter((index) => index >= 0);
+  const selected = invoice.lines.map((line, index) => (inCreditScope(line, data.scope) && !creditedBefore.has(index) ? index : -1)).filter((index) => index >= 0);
   // everything asked for is credited already (a cancellation after a withdrawal, say)
   if (selected.length === 0) return [];
 

@@ -193,6 +193,18 @@ describe('invoice decider', () => {
       spec.given(history).when(start(1)).thenThrows(Error);
     });
 
+    it('credits the line of a service (a renewal term cancelled), and the next attempt charges what is left', () => {
+      const serviceIds = ['5d8b1f3a-7c9e-4b2d-8f6a-3c5e7a9b1d2f', '0b5e2c7d-3f1a-4e6b-9c8d-7a2f4e6b8c0d'];
+      const lines = invoice.lines.map((line, index) => ({ ...line, serviceId: serviceIds[index] }));
+      const grouped: InvoiceEvent[] = [{ type: 'InvoiceIssued', data: { ...invoice, lines } }, started(1), failed(1)];
+      const note = creditNote('cn-1', [1], { withoutTax: 597, tax: 119 }, false, 43, 'refund');
+      const credited: CreditNoteIssued = { ...note, data: { ...note.data, lines: [lines[1]] } };
+      spec.given(grouped).when(credit('cn-1', { kind: 'services', serviceIds: [serviceIds[1].toUpperCase()] }, 'refund')).then([credited]);
+      // 10555 − (597 + 119): the other service's line and its tax
+      spec.given([...grouped, credited]).when(start(2)).then([started(2, 9839)]);
+      spec.given([...grouped, credited]).when(credit('cn-2', { kind: 'services', serviceIds: [serviceIds[1]] }, 'refund', 44)).thenNothingHappened();
+    });
+
     it('ignores the outcome of the attempt already recorded', () => {
       spec.given(history).when({ type: 'RecordPaymentOutcome', data: { invoiceId, attempt: 1, outcome: { kind: 'succeeded', gatewayChargeId: 'ch_1' }, reconciled: true, at: issuedAt } }).thenNothingHappened();
     });
