@@ -1,11 +1,11 @@
 // What the outbox relay publishes on billing.renewals.v1. Public term events and the account's
 // settings go out as stored (their data is the contract's), with the stored event's id. A term
 // that ends unrenewed (deleteAtExpiration, confirmed termination, legacy contract not accepted)
-// is published as RenewalGracePeriodEnded without an invoice: the contract's fact on which
-// subscription terminates a service (see README). A term invoiced and then stopped before its
-// expiration — it ends unrenewed, or its service is terminated — is also published as
-// RenewalCancelled (with an id derived from the stored one), on which invoicing credits the term's
-// line. Bookkeeping events stay private.
+// is published as RenewalGracePeriodEnded: the contract's fact on which subscription terminates a
+// service (see README). A term invoiced and then stopped before its expiration — it ends
+// unrenewed, or its service is terminated — is published as RenewalCancelled too (after the
+// RenewalGracePeriodEnded of an unrenewed one, with an id derived from the stored one), on which
+// invoicing credits the term's line. Bookkeeping events stay private.
 import type { EventEnvelope, IntegrationEvent } from '@billing/contracts';
 import { derivedEventId, type OutboxMessageMapper, type StoredEvent } from '@billing/eventsourcing';
 import type { AutorenewSettingsChangedEvent } from '../domain/autorenew-settings';
