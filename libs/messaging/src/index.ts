@@ -6,7 +6,7 @@ export { MessageDecoder, type DecodedMessage, type EventSelection, type PoisonRe
 export { whileBrokerSettles } from './kafka/broker-settling';
 export { kafkaClient, kafkaClientConfig, kafkaConnectionSecurity, useKafkaConnectionSecurity, type KafkaConnectionSecurity } from './kafka/kafka-client';
 export { defaultConsumerSettings, type ConsumerSettings } from './consuming/consumer-settings';
-export { defaultRetryPolicy, isStoreUnavailable, type RetryPolicy } from './consuming/retry-policy';
+export { asksToRetryLater, defaultRetryPolicy, isStoreUnavailable, type RetryPolicy } from './consuming/retry-policy';
 
 export type { Projection } from './projections/projection';
 export { writeInKeyedSteps, type KeyedStepsPlan } from './projections/keyed-steps';

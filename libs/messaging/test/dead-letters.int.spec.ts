@@ -2,14 +2,43 @@
 // fails its schema go to the dead-letter topic at once, a message whose handler keeps throwing
 // goes there after its retries, each with its origin — and the messages after them are projected.
 // A message whose event-type header names a type the handler does not act on is skipped unread.
+// A handler that answers "later" (what the message acts on is settling elsewhere) is waited for
+// beyond the attempts, for the policy's settling time, and only then dead-letters the message.
 import { deadLetterHeaders, deadLetterTopic, eventHeaders } from '@billing/contracts';
 import { testKafka, uniqueTopicName, waitForConsumerCatchUp, waitUntil } from '@billing/testing';
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { eventMessage, headerText, readCheckpoints, type MessagingRuntime } from '../src';
 import { incremented, produceMessages, unknownTypeEvent } from './fixtures/counter-events';
-import { counterProjection, counterTotals } from './fixtures/counter-projection';
+import { counterProjection, counterTotals, type CounterProjectionOptions } from './fixtures/counter-projection';
 import { createReadStore, kafkaClients, metricValue, testRuntime, type KafkaClients, type ReadStore } from './fixtures/test-infrastructure';
+
+/** What a counter projection on a topic of its own runs on, with every letter of its dead-letter topic. */
+type Counting = { store: ReadStore; kafka: KafkaClients; runtime: MessagingRuntime; close: () => Promise<void> };
+
+async function startCounting(
+  topic: string,
+  database: string,
+  options: Omit<CounterProjectionOptions, 'topics'>,
+  deadLetters: KafkaMessage[],
+  registry = new Registry(),
+): Promise<Counting> {
+  const [store, kafka] = await Promise.all([createReadStore(database), kafkaClients(() => [topic, deadLetterTopic(topic)])]);
+  const runtime = testRuntime(store.dataSource, {}, registry);
+  runtime.registerProjection(counterProjection({ ...options, topics: [topic] }), { groupId: `${topic}.counter-totals` });
+  await runtime.start();
+  const dltReader: Consumer = testKafka('dlt-reader').consumer({ groupId: `${topic}.dlt-reader`, maxWaitTimeInMs: 100 });
+  await dltReader.connect();
+  await dltReader.subscribe({ topic: deadLetterTopic(topic), fromBeginning: true });
+  await dltReader.run({ eachMessage: async ({ message }) => void deadLetters.push(message) });
+  const close = async () => {
+    await dltReader.disconnect();
+    await runtime.stop();
+    await kafka.close();
+    await store.close();
+  };
+  return { store, kafka, runtime, close };
+}
 
 describe('dead letters', () => {
   const topic = uniqueTopicName('poison');
@@ -18,26 +47,16 @@ describe('dead letters', () => {
   let store: ReadStore;
   let kafka: KafkaClients;
   let runtime: MessagingRuntime;
-  let dltReader: Consumer;
+  let close: (() => Promise<void>) | undefined;
   const registry = new Registry();
   const deadLetters: KafkaMessage[] = [];
 
   beforeAll(async () => {
-    [store, kafka] = await Promise.all([createReadStore('dead_letters'), kafkaClients(() => [topic, deadLetterTopic(topic)])]);
-    runtime = testRuntime(store.dataSource, {}, registry);
-    runtime.registerProjection(counterProjection({ topics: [topic], failingCounter: `${customer}/explode` }), { groupId });
-    await runtime.start();
-    dltReader = testKafka('dlt-reader').consumer({ groupId: `${topic}.dlt-reader`, maxWaitTimeInMs: 100 });
-    await dltReader.connect();
-    await dltReader.subscribe({ topic: deadLetterTopic(topic), fromBeginning: true });
-    await dltReader.run({ eachMessage: async ({ message }) => void deadLetters.push(message) });
+    ({ store, kafka, runtime, close } = await startCounting(topic, 'dead_letters', { failingCounter: `${customer}/explode` }, deadLetters, registry));
   });
 
   afterAll(async () => {
-    await dltReader?.disconnect();
-    await runtime?.stop();
-    await kafka?.close();
-    await store?.close();
+    await close?.();
   });
 
   it('dead-letters each poison message with its origin and keeps the partition flowing', async () => {
@@ -106,5 +125,49 @@ describe('dead letters', () => {
     } finally {
       await again.stop();
     }
+  });
+});
+
+describe('a handler that asks to be retried later', () => {
+  const topic = uniqueTopicName('settling');
+  const groupId = `${topic}.counter-totals`;
+  const customer = 'customer-settling';
+  let store: ReadStore;
+  let kafka: KafkaClients;
+  let close: (() => Promise<void>) | undefined;
+  const deadLetters: KafkaMessage[] = [];
+
+  beforeAll(async () => {
+    // the test policy: 3 attempts, 20–100 ms apart, 2 s for what settles
+    const settlingCounters = { [`${customer}/settles`]: 1_000, [`${customer}/never`]: Number.POSITIVE_INFINITY };
+    ({ store, kafka, close } = await startCounting(topic, 'settling_retries', { settlingCounters }, deadLetters));
+  });
+
+  afterAll(async () => {
+    await close?.();
+  });
+
+  it('applies a message once what it waits for has settled, past its attempts; dead-letters one that never settles after the settling time', async () => {
+    const counter = `${customer}/counter`;
+    const messages = [
+      eventMessage(incremented(customer, counter, 1)),
+      eventMessage(incremented(customer, `${customer}/settles`, 10)),
+      eventMessage(incremented(customer, counter, 2)),
+      eventMessage(incremented(customer, `${customer}/never`, 100)),
+      eventMessage(incremented(customer, counter, 3)),
+    ];
+    const startedAt = Date.now();
+    await kafka.producer.send({ topic, acks: -1, messages });
+
+    await waitUntil(() => deadLetters.length >= 1, { timeoutMs: 30_000, description: 'the dead letter of what never settles' });
+    await waitForConsumerCatchUp(kafka.admin, groupId, topic);
+    expect(await counterTotals(store.dataSource.manager)).toEqual({ [counter]: 6, [`${customer}/settles`]: 10 });
+
+    const [letter] = deadLetters;
+    expect(headerText(letter.headers, deadLetterHeaders.error)).toContain(`${customer}/never is settling`);
+    // tried for the 2 s of settling (at most 100 ms apart), not for the 3 attempts of a failure
+    expect(Number(headerText(letter.headers, deadLetterHeaders.attempts))).toBeGreaterThan(10);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(3_000);
+    expect(deadLetters).toHaveLength(1);
   });
 });

@@ -12,7 +12,7 @@ import type { EventProducer } from '../producing/event-producer';
 import type { ConsumerSettings } from './consumer-settings';
 import { DeadLetterPublisher } from './dead-letter-publisher';
 import type { DeliverableMessage, DeliveryContext, DeliveryOutcome, DeliveryTarget } from './delivery-target';
-import { isStoreUnavailable, retryDelayMs } from './retry-policy';
+import { asksToRetryLater, isStoreUnavailable, retryDelayMs } from './retry-policy';
 
 export interface EventConsumerDefinition<E extends EventEnvelope = EventEnvelope> {
   /** The projection's or reaction's name, for logs. */
@@ -238,6 +238,8 @@ export class EventConsumer<E extends EventEnvelope = EventEnvelope> {
 
   private async deliverOne(work: PartitionWork, message: DeliverableMessage<E>): Promise<SingleResult> {
     const policy = this.definition.settings.retry;
+    /** When the handler first answered "later" for this message. */
+    let settlingSince: number | undefined;
     for (let attempt = 1; ; attempt++) {
       let outcome: DeliveryOutcome;
       try {
@@ -245,7 +247,10 @@ export class EventConsumer<E extends EventEnvelope = EventEnvelope> {
       } catch (error) {
         const unavailable = isStoreUnavailable(error);
         const failure = (error as Error).message ?? String(error);
-        if (!unavailable && attempt >= policy.attempts) {
+        const later = !unavailable && asksToRetryLater(error);
+        if (later) settlingSince ??= Date.now();
+        const exhausted = later ? Date.now() - (settlingSince ?? Date.now()) >= policy.settlingMs : attempt >= policy.attempts;
+        if (!unavailable && exhausted) {
           const original = work.payload.batch.messages.find((candidate) => candidate.offset === message.position.offset);
           if (!original) throw new Error(`offset ${message.position.offset} is not in the batch of ${work.topic}/${work.partition}`);
           const result = await this.deadLetter(work, original, message.position, failure, attempt, 'handler-failed');
@@ -253,7 +258,7 @@ export class EventConsumer<E extends EventEnvelope = EventEnvelope> {
         }
         const delay = unavailable ? policy.maxDelayMs : retryDelayMs(policy, attempt);
         this.dependencies.logger.warn(
-          `${this.definition.name}: offset ${message.position.offset} of ${work.topic}/${work.partition} failed (attempt ${attempt}${unavailable ? ', store unavailable' : `/${policy.attempts}`}), retrying in ${delay} ms: ${failure}`,
+          `${this.definition.name}: offset ${message.position.offset} of ${work.topic}/${work.partition} failed (attempt ${attempt}${unavailable ? ', store unavailable' : later ? `, settling for up to ${policy.settlingMs} ms` : `/${policy.attempts}`}), retrying in ${delay} ms: ${failure}`,
         );
         if (!(await this.wait(work, delay))) return 'stop';
         continue;

@@ -1,7 +1,7 @@
-import { isStoreUnavailable, retryDelayMs } from './retry-policy';
+import { asksToRetryLater, isStoreUnavailable, retryDelayMs } from './retry-policy';
 
 describe('retry back-off', () => {
-  const policy = { attempts: 6, initialDelayMs: 100, maxDelayMs: 1_000 };
+  const policy = { attempts: 6, initialDelayMs: 100, maxDelayMs: 1_000, settlingMs: 10_000 };
 
   it('doubles from the initial delay and stops at the max', () => {
     expect([1, 2, 3, 4, 5, 6].map((attempt) => retryDelayMs(policy, attempt))).toEqual([100, 200, 400, 800, 1_000, 1_000]);
@@ -25,5 +25,20 @@ describe('telling an unavailable store from a failing message', () => {
     ['not an error', 'boom'],
   ])('%s is the message failing', (_case, error) => {
     expect(isStoreUnavailable(error)).toBe(false);
+  });
+});
+
+describe('telling a failure that asks to be retried later', () => {
+  it('is an error that says retryLater: true', () => {
+    expect(asksToRetryLater(Object.assign(new Error('a payment of the invoice is under way'), { retryLater: true }))).toBe(true);
+  });
+
+  it.each([
+    ['a plain error', new Error('boom')],
+    ['a truthy flag that is not true', Object.assign(new Error('boom'), { retryLater: 'yes' })],
+    ['not an error', 'later'],
+    ['nothing', undefined],
+  ])('%s is not', (_case, error) => {
+    expect(asksToRetryLater(error)).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { asksToRetryLater } from '@billing/messaging';
 import { legalMentions } from '@billing/billing-kernel';
 import { DeciderSpecification } from '@billing/testing';
 import { Temporal } from 'temporal-polyfill';
@@ -231,6 +232,8 @@ describe('invoice decider', () => {
 
     it('waits for the outcome before crediting', () => {
       spec.given(history).when(credit('cn-1', { kind: 'wholeInvoice' })).thenThrows(PaymentInProgress);
+      // a consumer crediting (an order cancelled, a renewal cancelled) is tried again for minutes, not dead-lettered
+      expect(asksToRetryLater(new PaymentInProgress(invoiceId, 1))).toBe(true);
     });
   });
 

@@ -76,12 +76,15 @@ export class InvoiceCancelled extends InvoicingRefusal {
 
 /**
  * An attempt is at the gateway and its outcome is not known yet: a second one could charge twice.
- * The reconciler settles it by asking the gateway.
+ * The reconciler settles it by asking the gateway. A consumer asked to credit the invoice meanwhile
+ * tries again later (`retryLater`: messaging waits for it longer than for a failure, instead of
+ * dead-lettering the credit after a few seconds).
  */
 export class PaymentInProgress extends InvoicingRefusal {
   readonly reason = 'PAYMENT_IN_PROGRESS';
   readonly kind = 'conflict';
   override readonly name = 'PaymentInProgress';
+  readonly retryLater = true;
 
   constructor(invoiceId: string, attempt: number) {
     super(`payment attempt ${attempt} of invoice ${invoiceId} is in progress`);
