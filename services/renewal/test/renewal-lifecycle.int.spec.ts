@@ -132,36 +132,49 @@ describe('the life of a renewal term', () => {
     ]);
   });
 
-  it('a term invoiced and then stopped before its expiration is cancelled with its invoice; past the expiration the invoice stays due', async () => {
+  it('a term invoiced and then stopped before its expiration is cancelled with its invoice and charged no more; past the expiration the invoice stays due', async () => {
     const customerId = uniqueCustomer('stopped');
     await moveClock(service, '2034-03-10T10:00:00Z');
     const base = { customerId, anchorDate: '2034-03-10', expirationDate: '2035-03-10', renewMode: 'manual' as const };
-    const [deleted, terminated, lapsing] = [subscription.activated(base), subscription.activated(base), subscription.activated(base)].map(({ event, service: activated }) => ({ event, activated }));
-    await service.publishServices(deleted.event, terminated.event, lapsing.event);
-    for (const { activated } of [deleted, terminated, lapsing]) await service.waitForTerm(customerId, activated.serviceId, '2035-03-10');
+    const [deleted, terminated, lapsing, declining] = [
+      subscription.activated(base),
+      subscription.activated(base),
+      subscription.activated(base),
+      subscription.activated({ ...base, renewMode: 'automatic' }),
+    ].map(({ event, service: activated }) => ({ event, activated }));
+    const all = [deleted, terminated, lapsing, declining];
+    await service.publishServices(...all.map(({ event }) => event));
+    for (const { activated } of all) await service.waitForTerm(customerId, activated.serviceId, '2035-03-10');
 
-    // manual terms, each invoiced on its own 7 days before and waiting for the customer
+    // each invoiced on its own 7 days before (three manual terms, one automatic)
     await moveClock(service, '2035-03-03T08:00:00Z');
     const invoiceIds = new Map<string, string>();
-    for (const { activated } of [deleted, terminated, lapsing]) {
+    for (const { activated } of all) {
       const [{ data: request }] = await service.renewals.waitFor('RenewalInvoiceRequested', (candidate) => candidate.data.serviceId === activated.serviceId);
       const invoiceId = randomUUID();
       invoiceIds.set(activated.serviceId, invoiceId);
-      await service.publishInvoicing(invoicing.issued(request, invoiceId));
-      await service.waitForTerm(customerId, activated.serviceId, '2035-03-10', (term) => term.invoiceId === invoiceId);
+      const failed = activated === declining.activated ? [invoicing.paymentFailed(request, invoiceId, 1, '2035-03-03T08:00:05Z')] : [];
+      await service.publishInvoicing(invoicing.issued(request, invoiceId), ...failed);
+      await service.waitForTerm(customerId, activated.serviceId, '2035-03-10', (term) => term.invoiceId === invoiceId && (failed.length === 0 || term.nextStep === 'paymentRetry'));
     }
 
-    // one is set to end at its expiration, one is terminated at once; the third is left unpaid
+    // one is set to end at its expiration, one is terminated at once; the automatic one, refused
+    // once, is set to end at its expiration too (no more attempts); the fourth is left unpaid
     await service.publishServices(
       subscription.renewModeChanged(deleted.activated, 'deleteAtExpiration'),
       subscription.terminated(terminated.activated, '2035-03-05T10:00:00Z'),
+      subscription.renewModeChanged(declining.activated, 'deleteAtExpiration'),
     );
     const [cancelledNow] = await service.renewals.waitFor('RenewalCancelled', (candidate) => candidate.data.serviceId === terminated.activated.serviceId);
     expect(cancelledNow.data).toMatchObject({ invoiceId: invoiceIds.get(terminated.activated.serviceId), expirationDate: '2035-03-10', reason: 'serviceTerminated' });
+    await service.waitForTerm(customerId, declining.activated.serviceId, '2035-03-10', (term) => term.nextStep === 'expiration');
 
+    // past the retry days (+1, +3, +7) to the expiration
     await moveClock(service, '2035-03-10T08:00:00Z');
-    const [cancelledAtExpiration] = await service.renewals.waitFor('RenewalCancelled', (candidate) => candidate.data.serviceId === deleted.activated.serviceId);
-    expect(cancelledAtExpiration.data).toMatchObject({ invoiceId: invoiceIds.get(deleted.activated.serviceId), expirationDate: '2035-03-10', reason: 'notRenewed' });
+    for (const { activated } of [deleted, declining]) {
+      const [cancelledAtExpiration] = await service.renewals.waitFor('RenewalCancelled', (candidate) => candidate.data.serviceId === activated.serviceId);
+      expect(cancelledAtExpiration.data).toMatchObject({ invoiceId: invoiceIds.get(activated.serviceId), expirationDate: '2035-03-10', reason: 'notRenewed' });
+    }
     const [lapsed] = await service.renewals.waitFor('RenewalLapsed', (candidate) => candidate.data.serviceId === lapsing.activated.serviceId);
     expect(lapsed.data).toMatchObject({ invoiceId: invoiceIds.get(lapsing.activated.serviceId) });
 
@@ -169,7 +182,7 @@ describe('the life of a renewal term', () => {
     await service.publishServices(subscription.terminated(lapsing.activated, '2035-03-12T10:00:00Z'));
     await service.waitForTerm(customerId, lapsing.activated.serviceId, '2035-03-10', (term) => term.status === 'cancelled');
     const typesOf = (serviceId: string) => service.events([serviceId]).map((published) => published.type).filter((type) => type !== 'RenewalReminderSent');
-    expect(typesOf(deleted.activated.serviceId)).toEqual(['RenewalInvoiceRequested', 'RenewalGracePeriodEnded', 'RenewalCancelled']);
+    for (const { activated } of [deleted, declining]) expect(typesOf(activated.serviceId)).toEqual(['RenewalInvoiceRequested', 'RenewalGracePeriodEnded', 'RenewalCancelled']);
     expect(typesOf(terminated.activated.serviceId)).toEqual(['RenewalInvoiceRequested', 'RenewalCancelled']);
     expect(typesOf(lapsing.activated.serviceId)).toEqual(['RenewalInvoiceRequested', 'RenewalLapsed']);
   });

@@ -141,7 +141,9 @@ export function nextStep(plan: TermPlan, progress: TermProgress, notRenewed: Not
   } else if (beforeInvoice && plan.invoiceOn) {
     candidates.push({ step: 'invoice', dueOn: plan.invoiceOn });
   }
-  if (unpaid && progress.nextRetry) candidates.push({ step: 'paymentRetry', dueOn: progress.nextRetry.retryOn });
+  // a term the customer chose not to renew after it was invoiced is not charged again: it ends
+  // at its expiration and its invoice line is credited (RenewalCancelled)
+  if (unpaid && progress.nextRetry && notRenewed === undefined) candidates.push({ step: 'paymentRetry', dueOn: progress.nextRetry.retryOn });
   if (notRenewed === undefined && status === 'invoiceRequested') candidates.push({ step: 'lapse', dueOn: plan.lapseOn });
   if (status === 'lapsed') candidates.push({ step: 'paymentDeadline', dueOn: plan.deadlineOn });
   if (status === 'suspended') candidates.push({ step: 'gracePeriodEnd', dueOn: plan.terminationOn });

@@ -108,4 +108,9 @@ describe('the next step', () => {
     const ending = planTerm({ expirationDate: '2027-06-30', scheduledOn: '2027-01-01', notRenewed: 'deleteAtExpiration' }, policy);
     expect(nextStep(ending, { status: 'scheduled', remindersSent: [] }, 'deleteAtExpiration', '2027-05-01')).toEqual({ step: 'expiration', dueOn: '2027-06-30' });
   });
+  it('charges no more a term the customer chose not to renew after a failed attempt: it ends at its expiration', () => {
+    const ending = planTerm({ expirationDate: '2027-06-30', scheduledOn: '2027-01-01', notRenewed: 'terminationRequested' }, policy);
+    const dunned = { status: 'invoiceRequested', remindersSent: [40, 15], nextRetry: { attempt: 2, retryOn: '2027-06-24' } } as const;
+    expect(nextStep(ending, dunned, 'terminationRequested', '2027-06-23')).toEqual({ step: 'expiration', dueOn: '2027-06-30' });
+  });
 });
