@@ -174,8 +174,11 @@ export class RenewalServiceUnderTest {
         found = (await this.renewalsOf(customerId, serviceId)).find((term) => term.expirationDate === expirationDate);
         return found !== undefined && accept(found);
       },
-      { timeoutMs: 20_000, description: `the term of ${serviceId} renewing ${expirationDate} (last: ${JSON.stringify(found)})` },
-    );
+      { timeoutMs: 20_000, description: `the term of ${serviceId} renewing ${expirationDate}` },
+    ).catch((error: Error) => {
+      // what the last poll saw, not what there was before the first one
+      throw new Error(`${error.message} (last seen: ${JSON.stringify(found) ?? 'none'})`, { cause: error });
+    });
     return found as CustomerRenewal;
   }
 
