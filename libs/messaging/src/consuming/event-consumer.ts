@@ -248,8 +248,7 @@ export class EventConsumer<E extends EventEnvelope = EventEnvelope> {
         const unavailable = isStoreUnavailable(error);
         const failure = (error as Error).message ?? String(error);
         const later = !unavailable && asksToRetryLater(error);
-        if (later) settlingSince ??= Date.now();
-        const exhausted = later ? Date.now() - (settlingSince ?? Date.now()) >= policy.settlingMs : attempt >= policy.attempts;
+        const exhausted = later ? Date.now() - (settlingSince ??= Date.now()) >= policy.settlingMs : attempt >= policy.attempts;
         if (!unavailable && exhausted) {
           const original = work.payload.batch.messages.find((candidate) => candidate.offset === message.position.offset);
           if (!original) throw new Error(`offset ${message.position.offset} is not in the batch of ${work.topic}/${work.partition}`);
